@@ -1,0 +1,118 @@
+"""/apps: apps, their teams, tokens and quota."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify
+
+from ..core import apps, quota
+from ..core.context import Context
+from . import bodies, streams
+from .auth import context, principal
+
+bp = Blueprint("apps", __name__)
+
+
+def unit_view(unit: dict[str, Any]) -> dict[str, Any]:
+    host = unit.get("host", "")
+    port = unit.get("port")
+    return {
+        "ID": unit.get("id", ""),
+        "Name": unit.get("id", ""),
+        "IP": host,
+        "Ip": host,
+        "Status": unit.get("status", ""),
+        "ProcessName": unit.get("process", ""),
+        "Address": {"Host": f"{host}:{port}" if port else host},
+    }
+
+
+def app_view(ctx: Context, doc: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": doc["name"],
+        "platform": doc["platform"],
+        "teams": doc.get("teams", []),
+        "owner": doc.get("owner", ""),
+        "teamowner": doc.get("teamowner", ""),
+        "description": doc.get("description", ""),
+        "ip": apps.address(ctx, doc["name"]),
+        "cname": doc.get("cname", []),
+        "repository": apps.repository_url(ctx, doc["name"]),
+        "deploys": doc.get("deploys", 0),
+        "plan": doc.get("plan", {}),
+        "pool": doc.get("pool", ""),
+        "router": "hipache",
+        "tags": doc.get("tags", []),
+        "lock": {"Locked": False},
+        "ready": doc.get("deploys", 0) > 0,
+        "units": [unit_view(unit) for unit in doc.get("units", [])],
+    }
+
+
+@bp.post("/apps")
+def create() -> tuple[Response, int]:
+    data = bodies.fields()
+    ctx = context()
+    doc = apps.create(
+        ctx,
+        principal(),
+        data.get("name"),
+        data.get("platform"),
+        data.get("teamOwner") or data.get("teamowner"),
+        data.get("description"),
+    )
+    return jsonify(
+        status="success",
+        repository_url=apps.repository_url(ctx, doc["name"]),
+        ip=apps.address(ctx, doc["name"]),
+    ), 201
+
+
+@bp.get("/apps")
+def list_apps() -> Response | tuple[str, int]:
+    ctx = context()
+    found = apps.list_for(ctx, principal())
+    if not found:
+        return "", 204
+    return jsonify([app_view(ctx, doc) for doc in found])
+
+
+@bp.get("/apps/<name>")
+def info(name: str) -> Response:
+    ctx = context()
+    return jsonify(app_view(ctx, apps.accessible(ctx, principal(), name)))
+
+
+@bp.delete("/apps/<name>")
+def remove(name: str) -> Response:
+    apps.remove(context(), principal(), name)
+    return streams.messages([f'App "{name}" has been removed.'])
+
+
+@bp.put("/apps/<name>/teams/<team>")
+def grant(name: str, team: str) -> Response:
+    apps.grant(context(), principal(), name, team)
+    return jsonify(message=f"Team {team} now has access to the app {name}.")
+
+
+@bp.delete("/apps/<name>/teams/<team>")
+def revoke(name: str, team: str) -> Response:
+    apps.revoke(context(), principal(), name, team)
+    return jsonify(message=f"Team {team} no longer has access to the app {name}.")
+
+
+@bp.post("/apps/<name>/tokens")
+def issue_token(name: str) -> tuple[Response, int]:
+    return jsonify(token=apps.issue_token(context(), principal(), name)), 201
+
+
+@bp.get("/apps/<name>/quota")
+def app_quota(name: str) -> Response:
+    return jsonify(quota.app_quota(apps.accessible(context(), principal(), name)))
+
+
+@bp.put("/apps/<name>/quota")
+def set_app_quota(name: str) -> Response:
+    limit = bodies.fields().get("limit")
+    return jsonify(quota.set_app_limit(context(), principal(), name, limit))

@@ -1,0 +1,95 @@
+"""Quotas: apps per user and units per app. A limit of -1 means unlimited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import schema, validation
+from .context import Context
+from .errors import NotFound, PermissionDenied, QuotaExceeded, ValidationError
+from .principal import Principal, require_admin, require_user
+
+UNLIMITED = -1
+
+
+def _limit(value: Any) -> int:
+    if isinstance(value, str) and value.lstrip("-").isdigit():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool) or value < UNLIMITED:
+        raise ValidationError("limit must be a whole number, -1 for unlimited")
+    return value
+
+
+def _user_doc(ctx: Context, email: str) -> dict[str, Any]:
+    doc = ctx.store.get(schema.USERS, email)
+    if doc is None:
+        raise NotFound("User not found.")
+    return doc
+
+
+def user_quota(ctx: Context, principal: Principal, email: Any) -> dict[str, int]:
+    actor = require_user(principal)
+    address = validation.email(email)
+    if address != actor and not principal.is_admin:
+        raise PermissionDenied("You can only see your own quota.")
+    quota = _user_doc(ctx, address)["quota"]
+    return {"limit": quota["limit"], "inuse": quota["inuse"]}
+
+
+def set_user_limit(ctx: Context, principal: Principal, email: Any, limit: Any) -> dict[str, int]:
+    require_admin(principal)
+    address = validation.email(email)
+    new = _limit(limit)
+    doc = _user_doc(ctx, address)
+    query: dict[str, Any] = {"_id": address}
+    if new != UNLIMITED:
+        query["quota.inuse"] = {"$lte": new}
+    updated = ctx.store.update_one(schema.USERS, query, {"$set": {"quota.limit": new}})
+    if updated is None:
+        raise ValidationError(
+            f"New limit is lesser than the current allocated value ({doc['quota']['inuse']})."
+        )
+    return {"limit": updated["quota"]["limit"], "inuse": updated["quota"]["inuse"]}
+
+
+def reserve_app(ctx: Context, email: str) -> None:
+    """Count one more app against ``email``'s quota, atomically, or refuse."""
+    doc = _user_doc(ctx, email)
+    limit = doc["quota"]["limit"]
+    query: dict[str, Any] = {"_id": email, "quota.limit": limit}
+    if limit != UNLIMITED:
+        query["quota.inuse"] = {"$lt": limit}
+    if ctx.store.update_one(schema.USERS, query, {"$inc": {"quota.inuse": 1}}) is None:
+        fresh = _user_doc(ctx, email)["quota"]
+        if fresh["limit"] != limit:
+            return reserve_app(ctx, email)
+        raise QuotaExceeded(f"Quota exceeded: you may own at most {limit} app(s).")
+    return None
+
+
+def release_app(ctx: Context, email: str) -> None:
+    ctx.store.update_one(
+        schema.USERS, {"_id": email, "quota.inuse": {"$gt": 0}}, {"$inc": {"quota.inuse": -1}}
+    )
+
+
+def app_quota(app: dict[str, Any]) -> dict[str, int]:
+    quota = app.get("quota", {"limit": UNLIMITED, "inuse": 0})
+    return {"InUse": quota["inuse"], "Limit": quota["limit"]}
+
+
+def set_app_limit(ctx: Context, principal: Principal, app: str, limit: Any) -> dict[str, int]:
+    require_admin(principal)
+    new = _limit(limit)
+    doc = ctx.store.get(schema.APPS, app)
+    if doc is None:
+        raise NotFound(f"App {app} not found.")
+    query: dict[str, Any] = {"_id": app}
+    if new != UNLIMITED:
+        query["quota.inuse"] = {"$lte": new}
+    updated = ctx.store.update_one(schema.APPS, query, {"$set": {"quota.limit": new}})
+    if updated is None:
+        raise ValidationError(
+            f"New limit is lesser than the current allocated value ({doc['quota']['inuse']})."
+        )
+    return app_quota(updated)

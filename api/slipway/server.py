@@ -1,0 +1,168 @@
+"""``slipway-api``: run the API (gunicorn), a local development server, and admin chores."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import secrets
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import config as config_module
+from .config import Config, ConfigError
+from .core.errors import DomainError
+from .store import StoreError, open_store
+
+DEV_DIR = ".slipway-dev"
+DEV_ADMIN = "admin@slipway.dev"
+
+
+def _load(path: str | None) -> Config:
+    return config_module.load(path)
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Serve the API with gunicorn, as the systemd unit does."""
+    from gunicorn.app.base import BaseApplication
+
+    from .api import create_app
+
+    cfg = _load(args.config)
+    _configure_logging(cfg["log-level"])
+    application = create_app(cfg)
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", [cfg["listen"]])
+            self.cfg.set("workers", args.workers or cfg["workers"])
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", 4)
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("timeout", 120)
+            self.cfg.set("graceful_timeout", 20)
+            self.cfg.set("proc_name", "slipway-api")
+
+        def load(self) -> Any:
+            return application
+
+    Server().run()
+    return 0
+
+
+def _dev_config(directory: Path, listen: str) -> Path:
+    directory.mkdir(mode=0o700, exist_ok=True)
+    path = directory / "slipway.conf"
+    if not path.exists():
+        settings = {
+            "listen": listen,
+            "host": f"http://{listen}",
+            "log-level": "info",
+            "database": {"url": f"sqlite:///{(directory / 'slipway.db').resolve()}"},
+            "admin-team": "admin",
+            "auth": {"user-registration": True, "hash-cost": 10},
+        }
+        path.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def cmd_dev(args: argparse.Namespace) -> int:
+    """A one-line local API on SQLite, with an admin account ready to log in."""
+    from .api import create_app
+    from .core.context import prepare
+    from .core.users import ensure_admin
+
+    directory = Path(args.dir)
+    path = Path(args.config) if args.config else _dev_config(directory, args.listen)
+    cfg = _load(str(path))
+    _configure_logging(cfg["log-level"])
+    password_file = directory / "admin-password"
+    if not password_file.exists():
+        password_file.write_text(secrets.token_urlsafe(12) + "\n", encoding="utf-8")
+        password_file.chmod(0o600)
+    ctx = prepare(open_store(cfg["database:url"], cfg["database:name"]), cfg)
+    ensure_admin(ctx, DEV_ADMIN, password_file.read_text(encoding="utf-8").strip())
+    host, _, port = cfg["listen"].rpartition(":")
+    print(f"Slipway API (development) on http://{cfg['listen']}  config: {path}")
+    print(f"Admin: {DEV_ADMIN}, password in {password_file}")
+    print(f"  slipway target-add dev http://{cfg['listen']} --set-current")
+    print(f"  slipway login {DEV_ADMIN}")
+    create_app(cfg).run(host=host or "127.0.0.1", port=int(port), threaded=True)
+    return 0
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    cfg = _load(args.config)
+    print(f"{cfg.path}: OK")
+    return 0
+
+
+def _read_secret(path: str | None) -> str:
+    if path in (None, "-"):
+        return sys.stdin.readline().rstrip("\n")
+    return Path(path).read_text(encoding="utf-8").strip()
+
+
+def cmd_create_admin(args: argparse.Namespace) -> int:
+    """Idempotently ensure an admin user in the admin team; prints changed/ok."""
+    from .core.context import prepare
+    from .core.users import ensure_admin
+
+    cfg = _load(args.config)
+    ctx = prepare(open_store(cfg["database:url"], cfg["database:name"]), cfg)
+    changed = ensure_admin(ctx, args.email, _read_secret(args.password_file))
+    print("changed" if changed else "ok")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="slipway-api", description=__doc__)
+    parser.add_argument(
+        "--config",
+        help=f"config file (default ${config_module.CONFIG_ENV} or {config_module.DEFAULT_PATH})",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="serve the API with gunicorn")
+    run.add_argument("--workers", type=int, help="override the config's workers")
+    run.set_defaults(func=cmd_run)
+    dev = sub.add_parser("dev", help="local development server on SQLite")
+    dev.add_argument("--dir", default=os.environ.get("SLIPWAY_DEV_DIR", DEV_DIR))
+    dev.add_argument("--listen", default="127.0.0.1:8080")
+    dev.set_defaults(func=cmd_dev)
+    check = sub.add_parser("check-config", help="validate the config file and exit")
+    check.set_defaults(func=cmd_check_config)
+    admin = sub.add_parser("create-admin", help="ensure an admin user exists (idempotent)")
+    admin.add_argument("email")
+    admin.add_argument("--password-file", help="file holding the password; - or absent: stdin")
+    admin.set_defaults(func=cmd_create_admin)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(f"slipway-api: config error: {problem}", file=sys.stderr)
+        return 2
+    except StoreError as exc:
+        print(f"slipway-api: database error: {exc}", file=sys.stderr)
+        return 1
+    except DomainError as exc:
+        print(f"slipway-api: {exc.message}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
