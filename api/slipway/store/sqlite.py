@@ -21,11 +21,12 @@ from .base import (
     StoreUnavailableError,
     Update,
     check_filter,
+    check_update,
 )
 from .documents import apply_update, upsert_seed
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$")
+_FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*(\.([A-Za-z_][A-Za-z0-9_-]*|\d+))*$")
 _COMPARISONS = {"$lt": "<", "$lte": "<=", "$gt": ">", "$gte": ">="}
 BUSY_TIMEOUT_SECONDS = 30.0
 
@@ -39,7 +40,8 @@ def _table(collection: str) -> str:
 def _json_path(field: str) -> str:
     if not _FIELD.match(field):
         raise StoreError(f"invalid field path {field!r}")
-    return "$." + ".".join(f'"{part}"' for part in field.split("."))
+    parts = field.split(".")
+    return "$" + "".join(f"[{part}]" if part.isdigit() else f'."{part}"' for part in parts)
 
 
 def _scalar(value: Any) -> Any:
@@ -124,8 +126,10 @@ class SQLiteStore(Store):
         directory = os.path.dirname(os.path.abspath(path))
         if not os.path.isdir(directory):
             raise StoreUnavailableError(f"database directory {directory} does not exist")
-        with self._write() as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
+        try:
+            self._conn().execute("PRAGMA journal_mode=WAL")
+        except sqlite3.Error as exc:
+            raise StoreUnavailableError(f"cannot open {path}: {exc}") from exc
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -151,6 +155,9 @@ class SQLiteStore(Store):
             raise StoreUnavailableError(f"database is unavailable: {exc}") from exc
         try:
             yield conn
+        except sqlite3.OperationalError as exc:
+            conn.execute("ROLLBACK")
+            raise StoreUnavailableError(f"database error: {exc}") from exc
         except BaseException:
             conn.execute("ROLLBACK")
             raise
@@ -259,6 +266,7 @@ class SQLiteStore(Store):
     def update_one(
         self, collection: str, query: Filter, update: Update, *, upsert: bool = False
     ) -> Document | None:
+        check_update(update)
         with self._write() as conn:
             found = self._select(conn, collection, query, limit=1)
             if found:
@@ -281,6 +289,7 @@ class SQLiteStore(Store):
             return new
 
     def update_many(self, collection: str, query: Filter, update: Update) -> int:
+        check_update(update)
         with self._write() as conn:
             found = self._select(conn, collection, query)
             for row_id, doc in found:
