@@ -87,7 +87,7 @@ def info(name: str) -> Response:
 @bp.delete("/apps/<name>")
 def remove(name: str) -> Response:
     apps.remove(context(), principal(), name)
-    return streams.messages([f'App "{name}" has been removed.'])
+    return streams.messages([f'---- Removing app "{name}" ----'])
 
 
 @bp.put("/apps/<name>/teams/<team>")

@@ -24,13 +24,13 @@ def _raw() -> bytes:
     return request.get_data(cache=True)
 
 
-def _is_form() -> bool:
+def is_form() -> bool:
     return request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def parsed() -> Any:
     """The body as JSON (any type) or as a form (dict of str); None when empty."""
-    if _is_form():
+    if is_form():
         return {key: request.form.get(key) for key in request.form}
     raw = _raw()
     if not raw.strip():
@@ -83,5 +83,7 @@ def env_form(form: dict[str, Any]) -> dict[str, str]:
         pair = pairs[index]
         if "Name" not in pair:
             raise BadRequest(f"Envs.{index}.Name is missing")
+        if not isinstance(pair["Name"], str):
+            raise BadRequest(f"Envs.{index}.Name must be a string")
         values[pair["Name"]] = pair.get("Value", "")
     return values

@@ -31,29 +31,21 @@ def get(name: str) -> Response:
 
 @bp.post("/apps/<name>/env")
 def set_values(name: str) -> Response:
-    data = bodies.fields()
-    if any(key.startswith("Envs.") for key in data):
-        values = bodies.env_form(data)
-    elif isinstance(data.get("envs"), list):
-        values = _env_list(data["envs"])
+    """JSON ``{"NAME": "value"}`` with ``?private=1&noRestart=1``, or the 1.x ``Envs.N.*`` form."""
+    body = bodies.parsed()
+    if not isinstance(body, dict):
+        raise BadRequest('Send the variables as a JSON object {"NAME": "value"}.')
+    if bodies.is_form() or any(key.startswith("Envs.") for key in body):
+        values = bodies.env_form(body)
+        flags = body
     else:
-        flags = {"private", "noRestart", "norestart", "Private", "NoRestart"}
-        values = {k: v for k, v in data.items() if k not in flags and k not in request.args}
-    private = bodies.flag(data, "private", "Private")
-    restart = not bodies.flag(data, "noRestart", "norestart", "NoRestart")
+        values, flags = body, {}
+    private = bodies.flag(flags, "private", "Private")
+    restart = not bodies.flag(flags, "noRestart", "norestart", "NoRestart")
     names = env.set_values(context(), principal(), name, values, private=private, restart=restart)
     lines = [f"---- Setting {len(names)} new environment variables ----"]
     lines.append("Restart requested: applies when the app has units." if restart else "No restart.")
     return streams.messages(lines)
-
-
-def _env_list(items: list[object]) -> dict[str, object]:
-    values: dict[str, object] = {}
-    for item in items:
-        if not isinstance(item, dict) or "name" not in item:
-            raise BadRequest('envs must be a list of {"name": ..., "value": ...}')
-        values[str(item["name"])] = item.get("value", "")
-    return values
 
 
 @bp.delete("/apps/<name>/env")

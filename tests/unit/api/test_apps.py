@@ -117,7 +117,7 @@ def test_remove_app_releases_quota(api: ApiDriver) -> None:
     api.app("web", owner)
     response = api.client.delete("/apps/web", headers=owner)
     assert response.status_code == 200
-    assert "has been removed" in response.get_data(as_text=True)
+    assert "Removing app" in response.get_data(as_text=True)
     assert api.client.get("/apps/web", headers=owner).status_code == 404
     assert api.client.get("/quota/owner@b.com", headers=owner).json["inuse"] == 0
 

@@ -70,3 +70,22 @@ def test_env_of_another_teams_app_is_refused(api: ApiDriver) -> None:
     api.app("web", owner)
     assert api.client.get("/apps/web/env", headers=other).status_code == 403
     assert api.client.post("/apps/web/env", json={"A": "1"}, headers=other).status_code == 403
+
+
+def test_variables_named_like_flags_are_kept(api: ApiDriver) -> None:
+    owner = api.user("owner@b.com", team="devs")
+    api.app("web", owner)
+    api.ok(api.client.post("/apps/web/env", json={"private": "1", "noRestart": "x"}, headers=owner))
+    env = api.client.get("/apps/web/env", headers=owner).json
+    assert env == [
+        {"name": "noRestart", "value": "x", "public": True},
+        {"name": "private", "value": "1", "public": True},
+    ]
+
+
+def test_non_string_names_in_the_form_are_refused(api: ApiDriver) -> None:
+    owner = api.user("owner@b.com", team="devs")
+    api.app("web", owner)
+    response = api.client.post("/apps/web/env", json={"Envs.0.Name": []}, headers=owner)
+    assert response.status_code == 400
+    assert response.json == {"error": "Envs.0.Name must be a string"}
