@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 
 from slipway.api import create_app
 from slipway.config import Config, validate
+from slipway.localapi import ADMIN_EMAIL, ADMIN_PASSWORD, LocalApi, local_api
 
-ADMIN_EMAIL = "admin@example.com"
-ADMIN_PASSWORD = "admin-secret"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -98,89 +90,18 @@ def api(client: FlaskClient) -> ApiDriver:
     return ApiDriver(client)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class LiveApi:
-    url: str
-    admin_email: str
-    admin_token: str
-    config_path: Path
-
-
-def _slipway_api(*args: str, env: dict[str, str], **kwargs: Any) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "slipway.server", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        **kwargs,
-    )
-
-
 @pytest.fixture(scope="module")
-def live_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
+def live_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalApi]:
     """A real ``slipway-api run`` (gunicorn) process on 127.0.0.1, SQLite, registration open."""
     directory = tmp_path_factory.mktemp("live-api")
-    port = free_port()
-    conf = settings(directory, listen=f"127.0.0.1:{port}", host=f"http://127.0.0.1:{port}")
-    conf["workers"] = 2
-    config_path = directory / "slipway.conf"
-    config_path.write_text(yaml.safe_dump(conf), encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "api")}
-    created = _slipway_api(
-        "--config",
-        str(config_path),
-        "create-admin",
-        ADMIN_EMAIL,
-        input=ADMIN_PASSWORD + "\n",
-        env=env,
-    )
-    assert created.returncode == 0, created.stderr
-    log = (directory / "api.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "slipway.server", "--config", str(config_path), "run"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc, directory / "api.log")
-        token = requests.post(
-            f"{url}/users/{ADMIN_EMAIL}/tokens", json={"password": ADMIN_PASSWORD}, timeout=10
-        ).json()["token"]
+    with local_api(directory, settings(directory)) as api:
         requests.post(
-            f"{url}/platforms", json={"name": "python"}, headers=bearer(token), timeout=10
+            f"{api.url}/platforms",
+            json={"name": "python"},
+            headers=bearer(api.admin_token),
+            timeout=10,
         ).raise_for_status()
-        yield LiveApi(url, ADMIN_EMAIL, token, config_path)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"slipway-api exited early:\n{log.read_text()}")
-        try:
-            if requests.get(f"{url}/healthcheck", timeout=1).text == "WORKING":
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"slipway-api did not become healthy:\n{log.read_text()}")
+        yield api
 
 
 @pytest.fixture
