@@ -19,6 +19,7 @@ from .store import StoreError, open_store
 
 DEV_DIR = ".slipway-dev"
 DEV_ADMIN = "admin@slipway.dev"
+DEV_PLATFORMS = ["python", "nodejs", "static"]
 
 
 def _load(path: str | None) -> Config:
@@ -78,6 +79,7 @@ def _dev_config(directory: Path, listen: str) -> Path:
 def cmd_dev(args: argparse.Namespace) -> int:
     """A one-line local API on SQLite, with an admin account ready to log in."""
     from .api import create_app
+    from .core import platforms
     from .core.context import prepare
     from .core.users import ensure_admin
 
@@ -91,6 +93,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
         password_file.chmod(0o600)
     ctx = prepare(open_store(cfg["database:url"], cfg["database:name"]), cfg)
     ensure_admin(ctx, DEV_ADMIN, password_file.read_text(encoding="utf-8").strip())
+    platforms.ensure(ctx, DEV_PLATFORMS)
     host, _, port = cfg["listen"].rpartition(":")
     print(f"Slipway API (development) on http://{cfg['listen']}  config: {path}")
     print(f"Admin: {DEV_ADMIN}, password in {password_file}")

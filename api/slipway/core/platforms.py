@@ -50,6 +50,19 @@ def add(ctx: Context, principal: Principal, name: Any) -> dict[str, Any]:
     return _view(doc)
 
 
+def ensure(ctx: Context, names: list[str]) -> list[str]:
+    """Bootstrap: record each platform that is missing; returns the names added."""
+    added = []
+    for name in names:
+        platform = validation.platform_name(name)
+        if ctx.store.get(schema.PLATFORMS, platform) is None:
+            doc = {"_id": platform, "name": platform, "disabled": False, "created": ctx.timestamp()}
+            with translate_duplicates(f"Platform {platform} already exists."):
+                ctx.store.insert(schema.PLATFORMS, doc)
+            added.append(platform)
+    return added
+
+
 def update(ctx: Context, principal: Principal, name: str, disabled: Any = None) -> dict[str, Any]:
     require_admin(principal)
     get(ctx, name)
