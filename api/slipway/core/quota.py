@@ -36,20 +36,24 @@ def user_quota(ctx: Context, principal: Principal, email: Any) -> dict[str, int]
     return {"limit": quota["limit"], "inuse": quota["inuse"]}
 
 
-def set_user_limit(ctx: Context, principal: Principal, email: Any, limit: Any) -> dict[str, int]:
-    require_admin(principal)
-    address = validation.email(email)
+def _set_limit(ctx: Context, collection: str, doc: dict[str, Any], limit: Any) -> dict[str, int]:
+    """Change a quota's limit atomically, never below what is already in use."""
     new = _limit(limit)
-    doc = _user_doc(ctx, address)
-    query: dict[str, Any] = {"_id": address}
+    query: dict[str, Any] = {"_id": doc["_id"]}
     if new != UNLIMITED:
         query["quota.inuse"] = {"$lte": new}
-    updated = ctx.store.update_one(schema.USERS, query, {"$set": {"quota.limit": new}})
+    updated = ctx.store.update_one(collection, query, {"$set": {"quota.limit": new}})
     if updated is None:
         raise ValidationError(
             f"New limit is lesser than the current allocated value ({doc['quota']['inuse']})."
         )
-    return {"limit": updated["quota"]["limit"], "inuse": updated["quota"]["inuse"]}
+    return updated["quota"]
+
+
+def set_user_limit(ctx: Context, principal: Principal, email: Any, limit: Any) -> dict[str, int]:
+    require_admin(principal)
+    found = _set_limit(ctx, schema.USERS, _user_doc(ctx, validation.email(email)), limit)
+    return {"limit": found["limit"], "inuse": found["inuse"]}
 
 
 def reserve_app(ctx: Context, email: str) -> None:
@@ -80,16 +84,8 @@ def app_quota(app: dict[str, Any]) -> dict[str, int]:
 
 def set_app_limit(ctx: Context, principal: Principal, app: str, limit: Any) -> dict[str, int]:
     require_admin(principal)
-    new = _limit(limit)
     doc = ctx.store.get(schema.APPS, app)
     if doc is None:
         raise NotFound(f"App {app} not found.")
-    query: dict[str, Any] = {"_id": app}
-    if new != UNLIMITED:
-        query["quota.inuse"] = {"$lte": new}
-    updated = ctx.store.update_one(schema.APPS, query, {"$set": {"quota.limit": new}})
-    if updated is None:
-        raise ValidationError(
-            f"New limit is lesser than the current allocated value ({doc['quota']['inuse']})."
-        )
-    return app_quota(updated)
+    found = _set_limit(ctx, schema.APPS, doc, limit)
+    return {"InUse": found["inuse"], "Limit": found["limit"]}
