@@ -7,10 +7,13 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-# Debian packages the router tests start for real (nginx + Lua, Redis) and wrk for benchmarks.
-ROUTER_PACKAGES := nginx libnginx-mod-http-lua lua-nginx-redis redis-server wrk
+# Debian components the tests start for real: the router (nginx + Lua, Redis),
+# bind9 for signed DNS updates, and wrk for the benchmarks.
+TEST_PACKAGES := nginx libnginx-mod-http-lua lua-nginx-redis redis-server wrk bind9 bind9-utils
+# Suites that run real components on 127.0.0.1 (no containers).
+COMPONENT_SUITES := tests/router tests/dns_updates
 
-.PHONY: help venv lint unit router-packages test-router test bench-api bench-router dev clean
+.PHONY: help venv lint unit test-packages components test bench-api bench-router dev clean
 
 help: ## List the targets
 	@grep -hE '^[a-z][a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | \
@@ -31,23 +34,23 @@ lint: $(STAMP) ## ruff over the Python code
 unit: $(STAMP) ## Unit tests: core, store contract, API, CLI against a live API
 	$(VENV)/bin/pytest tests/unit
 
-router-packages: ## Install the router's Debian packages when missing (needs root)
-	@missing=$$(for p in $(ROUTER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+test-packages: ## Install the Debian components the tests run, when missing (needs root)
+	@missing=$$(for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing: $$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 			apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-test-router: $(STAMP) router-packages ## The hipache router against real nginx and Redis
-	$(VENV)/bin/pytest -p no:cacheprovider tests/router
+components: $(STAMP) test-packages ## Router, route store and DNS updates against real nginx, Redis, bind
+	$(VENV)/bin/pytest -p no:cacheprovider $(COMPONENT_SUITES)
 
-test: lint unit test-router ## Everything CI runs
+test: lint unit components ## Everything CI runs
 
 bench-api: $(STAMP) ## API latency and throughput on SQLite
 	$(PY) bench/api/run.py
 
-bench-router: $(STAMP) router-packages ## Router throughput and p99 against direct and static nginx
+bench-router: $(STAMP) test-packages ## Router throughput and p99 against direct and static nginx
 	$(PY) bench/router/run.py
 
 dev: $(STAMP) ## Run the API locally on SQLite (http://127.0.0.1:8080)
