@@ -11,6 +11,8 @@ KEYS = "keys"
 APPS = "apps"
 PLATFORMS = "platforms"
 RESET_TOKENS = "reset_tokens"
+DEPLOYS = "deploys"
+NODES = "nodes"
 
 COLLECTIONS = (
     Collection(USERS),
@@ -20,4 +22,6 @@ COLLECTIONS = (
     Collection(APPS, indexes=("owner",)),
     Collection(PLATFORMS),
     Collection(RESET_TOKENS, indexes=("user",)),
+    Collection(NODES, indexes=("pool",)),
+    Collection(DEPLOYS, unique=(("app", "version"),), indexes=("app",)),
 )
