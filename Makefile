@@ -8,10 +8,12 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
 # Debian components the tests start for real: the router (nginx + Lua, Redis),
-# bind9 for signed DNS updates, and wrk for the benchmarks.
-TEST_PACKAGES := nginx libnginx-mod-http-lua lua-nginx-redis redis-server wrk bind9 bind9-utils
+# bind9 for signed DNS updates, OpenSSH and git for the git server, and wrk
+# for the benchmarks.
+TEST_PACKAGES := nginx libnginx-mod-http-lua lua-nginx-redis redis-server wrk bind9 bind9-utils \
+	openssh-server openssh-client git
 # Suites that run real components on 127.0.0.1 (no containers).
-COMPONENT_SUITES := tests/router tests/dns_updates
+COMPONENT_SUITES := tests/router tests/dns_updates tests/gandalf
 
 .PHONY: help venv lint unit test-packages components test bench-api bench-router dev clean
 
@@ -42,7 +44,7 @@ test-packages: ## Install the Debian components the tests run, when missing (nee
 			apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-components: $(STAMP) test-packages ## Router, route store and DNS updates against real nginx, Redis, bind
+components: $(STAMP) test-packages ## Router, DNS updates and git server against real nginx, Redis, bind, sshd
 	$(VENV)/bin/pytest -p no:cacheprovider $(COMPONENT_SUITES)
 
 test: lint unit components ## Everything CI runs
@@ -69,7 +71,7 @@ SANDBOX_DIR := .sandbox
 # Every role with a molecule scenario under molecule/<role>/.
 MOLECULE_SCENARIOS := $(sort $(patsubst molecule/%/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
 OPS_TARGETS := host image up down site site-idempotent molecule $(addprefix molecule-,$(MOLECULE_SCENARIOS)) \
-	lint-ansible test-ansible clean-sandbox
+	lint-ansible test-ansible smoke clean-sandbox
 
 .PHONY: ops-venv $(OPS_TARGETS)
 
@@ -116,6 +118,11 @@ molecule: image ## Every role's molecule scenario (converge, idempotence, verify
 
 $(addprefix molecule-,$(MOLECULE_SCENARIOS)): molecule-%: image ## One role's molecule scenario
 	molecule test -s $*
+
+smoke: $(OPS_STAMP) ## Numbered smoke playbooks (tests/smoke/NNN_*.yml) against the sandbox
+	@set -e; for p in $(sort $(wildcard tests/smoke/[0-9]*.yml)); do \
+		echo "=== smoke: $$p"; $(ANSIBLE_PLAYBOOK) -i $(SANDBOX_INVENTORY) $$p; \
+	done
 
 lint-ansible: $(OPS_STAMP) ## yamllint + ansible-lint (production profile)
 	yamllint --strict .

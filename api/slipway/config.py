@@ -38,18 +38,18 @@ class Key:
 
 
 def _listen(value: str) -> str | None:
-    match = _LISTEN.match(value)
+    match = _LISTEN.fullmatch(value)
     if not match or not 0 < int(match["port"]) < 65536:
         return "must be host:port, e.g. 127.0.0.1:8080"
     return None
 
 
 def _url(value: str) -> str | None:
-    return None if re.match(r"^https?://[^\s/]+", value) else "must be an http(s) URL"
+    return None if re.fullmatch(r"https?://[^\s/]+(/\S*)?", value) else "must be an http(s) URL"
 
 
 def _database_url(value: str) -> str | None:
-    if re.match(r"^sqlite:////?[^\s]+$", value) or re.match(r"^mongodb(\+srv)?://\S+$", value):
+    if re.fullmatch(r"sqlite:////?\S+", value) or re.fullmatch(r"mongodb(\+srv)?://\S+", value):
         return None
     return "must be sqlite:////absolute/path.db or mongodb://host:port"
 
@@ -69,11 +69,11 @@ def _at_least(low: int) -> Callable[[Any], str | None]:
 
 
 def _domain(value: str) -> str | None:
-    return None if _DOMAIN.match(value) else "must be a DNS domain such as paas.example.com"
+    return None if _DOMAIN.fullmatch(value) else "must be a DNS domain such as paas.example.com"
 
 
 def _team(value: str) -> str | None:
-    return None if _TEAM.match(value) else "must be a valid team name"
+    return None if _TEAM.fullmatch(value) else "must be a valid team name"
 
 
 def _level(value: str) -> str | None:
@@ -81,7 +81,19 @@ def _level(value: str) -> str | None:
 
 
 def _host_port(value: str) -> str | None:
-    return None if re.match(r"^[A-Za-z0-9.\-\[\]:]+:\d{1,5}$", value) else "must be host:port"
+    return None if re.fullmatch(r"[A-Za-z0-9.\-\[\]:]+:\d{1,5}", value) else "must be host:port"
+
+
+def _absolute_path(value: str) -> str | None:
+    return None if value.startswith("/") else "must be an absolute path"
+
+
+def _tube(value: str) -> str | None:
+    # beanstalkd's tube names: up to 200 bytes of letters, digits and -+/;.$_()
+    # not starting with a hyphen.
+    if re.match(r"^[A-Za-z0-9+/;.$_()][A-Za-z0-9\-+/;.$_()]{0,199}$", value):
+        return None
+    return "must be a beanstalkd tube name (letters, digits and -+/;.$_())"
 
 
 SCHEMA: dict[str, Key] = {
@@ -110,9 +122,22 @@ SCHEMA: dict[str, Key] = {
     "git:user": Key(str, "git"),
     "git:ssh-port": Key(int, 22, check=_between(1, 65535)),
     "platforms:default": Key(list, ["python"]),
+    "queue-server": Key(str, "127.0.0.1:11300", check=_host_port),
+    "worker:tube": Key(str, "slipway", check=_tube),
+    "worker:max-backoff": Key(int, 30, check=_between(1, 600)),
+    "collector:ticker-time": Key(int, 60, check=_between(1, 86400)),
+    # The control plane's client certificate for the docker nodes' Engine API
+    # (mutual TLS, issued by the cluster CA): all three, or none for plain tcp://.
+    "docker:tls:ca-cert": Key(str, "", check=lambda v: None if not v else _absolute_path(v)),
+    "docker:tls:client-cert": Key(str, "", check=lambda v: None if not v else _absolute_path(v)),
+    "docker:tls:client-key": Key(str, "", check=lambda v: None if not v else _absolute_path(v)),
 }
 
-SECTIONS = {key.split(":", 1)[0] for key in SCHEMA if ":" in key}
+# Every prefix of a key is a section: docker:tls:ca-cert is read from
+# {"docker": {"tls": {"ca-cert": ...}}} as well.
+SECTIONS = {key.rsplit(":", n)[0] for key in SCHEMA for n in range(1, key.count(":") + 1)}
+# Keys that are set together or not at all.
+TOGETHER = (("docker:tls:ca-cert", "docker:tls:client-cert", "docker:tls:client-key"),)
 
 
 class Config:
@@ -132,19 +157,19 @@ class Config:
         return dict(self._values)
 
 
-def _flatten(raw: Mapping[str, Any], problems: list[str]) -> dict[str, Any]:
+def _flatten(raw: Mapping[str, Any], problems: list[str], prefix: str = "") -> dict[str, Any]:
     flat: dict[str, Any] = {}
     for top, value in raw.items():
+        name = f"{prefix}{top}"
         if not isinstance(top, str):
-            problems.append(f"{top!r}: keys must be strings")
-        elif top in SECTIONS:
+            problems.append(f"{prefix}{top!r}: keys must be strings")
+        elif name in SECTIONS:
             if not isinstance(value, Mapping):
-                problems.append(f"{top}: must be a mapping of {top}:* keys")
+                problems.append(f"{name}: must be a mapping of {name}:* keys")
                 continue
-            for sub, subvalue in value.items():
-                flat[f"{top}:{sub}"] = subvalue
+            flat.update(_flatten(value, problems, f"{name}:"))
         else:
-            flat[top] = value
+            flat[name] = value
     return flat
 
 
@@ -152,6 +177,15 @@ def _type_name(kind: type | tuple[type, ...]) -> str:
     names = {str: "a string", int: "an integer", bool: "true or false", list: "a list"}
     kinds = kind if isinstance(kind, tuple) else (kind,)
     return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+def _shown(key: str, value: Any) -> str:
+    """How a bad value appears in an error: never a secret, never URL credentials."""
+    if any(word in key for word in ("password", "secret", "token")):
+        return "<hidden>"
+    if isinstance(value, str):
+        return repr(re.sub(r"//[^/@\s]*@", "//<credentials>@", value))
+    return repr(value)
 
 
 def validate(raw: Any, path: str = "<memory>") -> Config:
@@ -175,14 +209,20 @@ def validate(raw: Any, path: str = "<memory>") -> Config:
         wrong_type = not isinstance(value, spec.kind) or (
             spec.kind is int and isinstance(value, bool)
         )
+        shown = _shown(key, value)
         if wrong_type:
-            problems.append(f"{key}: must be {_type_name(spec.kind)}, got {value!r}")
+            problems.append(f"{key}: must be {_type_name(spec.kind)}, got {shown}")
             continue
         message = spec.check(value) if spec.check else None
         if message:
-            problems.append(f"{key}: {message} (got {value!r})")
+            problems.append(f"{key}: {message} (got {shown})")
             continue
         values[key] = value
+    for keys in TOGETHER:
+        given = [key for key in keys if values.get(key)]
+        if given and len(given) != len(keys):
+            missing = ", ".join(key for key in keys if key not in given)
+            problems.append(f"{', '.join(keys)}: set all of them or none ({missing} missing)")
     if problems:
         raise ConfigError(problems)
     return Config(values, path)
@@ -198,6 +238,10 @@ def load(path: str | None = None) -> Config:
         raise ConfigError([f"{path}: config file not found"]) from None
     except PermissionError:
         raise ConfigError([f"{path}: permission denied reading the config file"]) from None
+    except IsADirectoryError:
+        raise ConfigError([f"{path}: is a directory, not a config file"]) from None
+    except UnicodeDecodeError:
+        raise ConfigError([f"{path}: not UTF-8 text"]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""

@@ -40,7 +40,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     cfg = _load(args.config)
     _configure_logging(cfg["log-level"])
-    application = create_app(cfg)
+    preflight = open_store(cfg["database:url"], cfg["database:name"])
+    try:
+        preflight.ping()
+    finally:
+        preflight.close()
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
@@ -54,7 +58,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             self.cfg.set("proc_name", "slipway-api")
 
         def load(self) -> Any:
-            return application
+            # Each worker opens its own store after the fork: database clients
+            # (pymongo's above all) must not be shared across processes.
+            return create_app(cfg)
 
     Server().run()
     return 0

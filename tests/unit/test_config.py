@@ -128,3 +128,21 @@ def test_create_admin_is_idempotent_and_validates(tmp_path: Path) -> None:
     assert short.stderr.strip() == (
         "slipway-api: Password length should be least 6 characters and at most 50 characters."
     )
+
+
+def test_secrets_never_appear_in_errors(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        validate(settings(tmp_path, smtp={"password": 12345}))
+    assert caught.value.problems == ["smtp:password: must be a string, got <hidden>"]
+    with pytest.raises(ConfigError) as caught:
+        validate(settings(tmp_path, database={"url": "postgres://admin:hunter2@db/x"}))
+    assert "hunter2" not in caught.value.problems[0]
+
+
+def test_directories_and_binary_files_are_one_line(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="is a directory"):
+        load(str(tmp_path))
+    binary = tmp_path / "bin.conf"
+    binary.write_bytes(b"\xff\xfe\x00listen")
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        load(str(binary))

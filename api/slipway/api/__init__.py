@@ -10,16 +10,16 @@ from .. import __version__
 from ..config import Config
 from ..core.context import Context, prepare
 from ..store import Store, open_store
-from . import apps, auth, env, errors, health, keys, platforms, quota, teams, users
+from . import apps, auth, compat, env, errors, health, keys, nodes, platforms, quota, teams, users
 from .versioning import SUPPORTED_TSURU, VersionPrefix
 
-BLUEPRINTS = (health, users, keys, teams, apps, env, platforms, quota)
+BLUEPRINTS = (health, users, keys, teams, apps, env, platforms, quota, nodes, compat)
 
 
 def create_app(config: Config, store: Store | None = None) -> Flask:
     """Build the API for ``config``; ``store`` defaults to the one database:url names."""
     app = Flask("slipway")
-    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024 * 1024
+    app.config["MAX_CONTENT_LENGTH"] = 8 * 1024 * 1024
     app.json.sort_keys = False  # type: ignore[attr-defined]
     ctx: Context = prepare(
         store or open_store(config["database:url"], config["database:name"]), config

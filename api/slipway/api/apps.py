@@ -107,6 +107,12 @@ def issue_token(name: str) -> tuple[Response, int]:
     return jsonify(token=apps.issue_token(context(), principal(), name)), 201
 
 
+@bp.delete("/apps/<name>/tokens")
+def revoke_tokens(name: str) -> Response:
+    apps.revoke_tokens(context(), principal(), name)
+    return jsonify(message=f"The tokens of {name} were revoked.")
+
+
 @bp.get("/apps/<name>/quota")
 def app_quota(name: str) -> Response:
     return jsonify(quota.app_quota(apps.accessible(context(), principal(), name)))

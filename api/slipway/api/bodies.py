@@ -21,7 +21,10 @@ _ENV_FIELD = re.compile(r"^Envs\.(\d{1,3})\.(Name|Value)$")
 def _raw() -> bytes:
     if request.content_length and request.content_length > MAX_BODY:
         raise BadRequest("Request body is too large.")
-    return request.get_data(cache=True)
+    data = request.get_data(cache=True)
+    if len(data) > MAX_BODY:
+        raise BadRequest("Request body is too large.")
+    return data
 
 
 def is_form() -> bool:
@@ -37,6 +40,8 @@ def parsed() -> Any:
         return None
     try:
         return json.loads(raw)
+    except RecursionError:
+        raise BadRequest("The JSON body is nested too deeply.") from None
     except (ValueError, UnicodeDecodeError):
         if request.mimetype == "application/json":
             raise BadRequest("Malformed JSON body.") from None

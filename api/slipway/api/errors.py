@@ -11,7 +11,7 @@ from ..core.errors import AuthenticationError, DomainError
 from ..store import StoreUnavailableError
 
 log = logging.getLogger("slipway.api")
-AUTH_CHALLENGE = 'Bearer realm="slipway" scope="slipway"'
+AUTH_CHALLENGE = 'Bearer realm="tsuru" scope="tsuru"'
 
 
 def error_response(status: int, message: str) -> Response:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, Response, jsonify
 
 from ..store import StoreUnavailableError
 from .auth import context, public
 
 bp = Blueprint("health", __name__)
+log = logging.getLogger("slipway.api")
 
 
 @bp.get("/healthcheck")
@@ -17,7 +20,8 @@ def healthcheck() -> Response:
     try:
         context().store.ping()
     except StoreUnavailableError as exc:
-        return Response(f"database unavailable: {exc}", status=500, mimetype="text/plain")
+        log.error("healthcheck: %s", exc)
+        return Response("database unavailable", status=500, mimetype="text/plain")
     return Response("WORKING", mimetype="text/plain")
 
 

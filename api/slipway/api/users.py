@@ -57,7 +57,7 @@ def reset_password(email: str) -> Response:
     token = request.args.get("token") or data.get("token")
     if not token:
         users.request_reset(context(), email)
-        return jsonify(message="A reset token has been sent to the user's email.")
+        return jsonify(message="If the account exists, a reset token has been sent to it.")
     generated = users.complete_reset(context(), email, token, data.get("password"))
     if generated:
         return jsonify(message="Password reset; the new password has been sent by email.")

@@ -123,10 +123,10 @@ def list_for(ctx: Context, principal: Principal) -> list[dict[str, Any]]:
 def remove(ctx: Context, principal: Principal, name: str) -> dict[str, Any]:
     require_user(principal)
     doc = accessible(ctx, principal, name)
+    tokens.revoke_app_tokens(ctx, name)
     if not ctx.store.delete_one(schema.APPS, {"_id": name}):
         raise NotFound(f"App {name} not found.")
     quota.release_app(ctx, doc["owner"])
-    ctx.store.delete_many(schema.TOKENS, {"app": name})
     log.info("app %s removed by %s", name, principal.name)
     return doc
 
@@ -165,6 +165,13 @@ def revoke(ctx: Context, principal: Principal, name: str, team: Any) -> None:
 
 
 def issue_token(ctx: Context, principal: Principal, name: str) -> str:
+    """A new token for the app's units and hooks; the previous one stops working."""
     require_user(principal)
     accessible(ctx, principal, name)
     return tokens.issue_app_token(ctx, name, principal.name)
+
+
+def revoke_tokens(ctx: Context, principal: Principal, name: str) -> int:
+    require_user(principal)
+    accessible(ctx, principal, name)
+    return tokens.revoke_app_tokens(ctx, name)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..config import Config
-from ..store import Store
+from ..store import DuplicateKeyError, Store
 from .mail import Mailer
-from .schema import COLLECTIONS
+from .schema import COLLECTIONS, TEAMS
 
 
 def utcnow() -> dt.datetime:
@@ -41,4 +42,20 @@ class Context:
 def prepare(store: Store, config: Config, mailer: Mailer | None = None) -> Context:
     """Open the domain on ``store``: create the schema and return a ready Context."""
     store.ensure_schema(COLLECTIONS)
+    _ensure_admin_team(store, config["admin-team"])
     return Context(store=store, config=config, mailer=mailer or Mailer.from_config(config))
+
+
+def _ensure_admin_team(store: Store, name: str) -> None:
+    """The admin team exists from the first start, so no user can claim its name."""
+    if store.get(TEAMS, name) is None:
+        with contextlib.suppress(DuplicateKeyError):
+            store.insert(
+                TEAMS,
+                {
+                    "_id": name,
+                    "name": name,
+                    "users": [],
+                    "created": utcnow().isoformat(timespec="seconds"),
+                },
+            )

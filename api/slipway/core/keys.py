@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from ..store import DuplicateKeyError
@@ -33,9 +34,10 @@ def add(ctx: Context, principal: Principal, name: Any, key: Any) -> dict[str, An
 
 
 def _default_name(parsed: validation.PublicKey) -> str:
-    if parsed.comment and validation.KEY_NAME.match(parsed.comment):
+    if parsed.comment and validation.KEY_NAME.fullmatch(parsed.comment):
         return parsed.comment
-    return f"{parsed.kind.split('-')[0]}-{parsed.blob[-12:].replace('/', '_').replace('+', '-')}"
+    fingerprint = hashlib.sha256(parsed.blob.encode("ascii")).hexdigest()[:12]
+    return f"{parsed.kind.split('-')[0]}-{fingerprint}"
 
 
 def _view(doc: dict[str, Any]) -> dict[str, Any]:

@@ -33,6 +33,11 @@ class Mailer:
             config["smtp:starttls"],
         )
 
+    @property
+    def delivers(self) -> bool:
+        """Whether messages reach the user (SMTP) rather than the operator's log."""
+        return bool(self.server)
+
     def send(self, to: str, subject: str, body: str) -> None:
         if not self.server:
             log.warning("no smtp:server configured; message for %s: %s\n%s", to, subject, body)

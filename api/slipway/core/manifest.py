@@ -32,7 +32,7 @@ def parse_procfile(text: str) -> dict[str, str]:
         name, command = name.strip(), command.strip()
         if not sep or not command:
             raise ValidationError(f"invalid Procfile, line {number}: expected 'name: command'")
-        if not PROCESS_NAME.match(name):
+        if not PROCESS_NAME.fullmatch(name):
             raise ValidationError(
                 f"invalid Procfile, line {number}: process name {name!r} must be letters, "
                 "digits, - and _"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 
 import bcrypt
@@ -9,7 +10,11 @@ import bcrypt
 from .errors import ValidationError
 
 BCRYPT_MAX_BYTES = 72
-_DUMMY_HASH = bcrypt.hashpw(b"slipway-timing-guard", bcrypt.gensalt(4))
+
+
+@functools.cache
+def _dummy_hash(cost: int) -> bytes:
+    return bcrypt.hashpw(b"slipway-timing-guard", bcrypt.gensalt(cost))
 
 
 def hash_password(password: str, cost: int) -> str:
@@ -19,11 +24,11 @@ def hash_password(password: str, cost: int) -> str:
     return bcrypt.hashpw(encoded, bcrypt.gensalt(cost)).decode("ascii")
 
 
-def check_password(password: str, hashed: str | None) -> bool:
-    """Compare in constant time; without a hash, still spend the work of one check."""
+def check_password(password: str, hashed: str | None, cost: int = 12) -> bool:
+    """Compare in constant time; without a hash, spend the work of a check at ``cost``."""
     encoded = password.encode("utf-8")[:BCRYPT_MAX_BYTES]
     if hashed is None:
-        bcrypt.checkpw(encoded, _DUMMY_HASH)
+        bcrypt.checkpw(encoded, _dummy_hash(cost))
         return False
     return bcrypt.checkpw(encoded, hashed.encode("ascii"))
 

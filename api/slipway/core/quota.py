@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from . import schema, validation
@@ -12,11 +13,14 @@ from .principal import Principal, require_admin, require_user
 UNLIMITED = -1
 
 
+MAX_LIMIT = 1_000_000
+
+
 def _limit(value: Any) -> int:
-    if isinstance(value, str) and value.lstrip("-").isdigit():
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,7}", value):
         value = int(value)
-    if not isinstance(value, int) or isinstance(value, bool) or value < UNLIMITED:
-        raise ValidationError("limit must be a whole number, -1 for unlimited")
+    if not isinstance(value, int) or isinstance(value, bool) or not UNLIMITED <= value <= MAX_LIMIT:
+        raise ValidationError(f"limit must be a whole number from -1 (unlimited) to {MAX_LIMIT}")
     return value
 
 

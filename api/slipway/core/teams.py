@@ -33,6 +33,8 @@ def _member_team(ctx: Context, principal: Principal, name: str) -> dict[str, Any
 def create(ctx: Context, principal: Principal, name: Any) -> dict[str, Any]:
     email = require_user(principal)
     team = validation.team_name(name)
+    if team == ctx.admin_team and not principal.is_admin:
+        raise PermissionDenied("The admin team is managed by administrators.")
     doc = {"_id": team, "name": team, "users": [email], "created": ctx.timestamp()}
     with translate_duplicates("Team already exists."):
         ctx.store.insert(schema.TEAMS, doc)
@@ -80,9 +82,15 @@ def remove_user(ctx: Context, principal: Principal, name: str, email: Any) -> No
     address = validation.email(email)
     if address not in doc.get("users", []):
         raise NotFound(f"User {address} is not a member of the team {name}.")
+    last = PermissionDenied(
+        "You can not remove this user from this team, because it is the last user within the team."
+    )
     if doc["users"] == [address]:
-        raise PermissionDenied(
-            "You can not remove this user from this team, because it is the last user "
-            "within the team."
-        )
-    ctx.store.update_one(schema.TEAMS, {"_id": name}, {"$pull": {"users": address}})
+        raise last
+    removed = ctx.store.update_one(
+        schema.TEAMS,
+        {"_id": name, "users": address, "users.1": {"$exists": True}},
+        {"$pull": {"users": address}},
+    )
+    if removed is None:
+        raise last

@@ -61,7 +61,13 @@ def api_key_info(ctx: Context, email: str) -> dict[str, Any]:
 
 
 def issue_app_token(ctx: Context, app: str, created_by: str) -> str:
+    """The app's token (one per app): issuing a new one revokes the previous one."""
+    revoke_app_tokens(ctx, app)
     return _new(ctx, APP, None, app=app, user=None, created_by=created_by)
+
+
+def revoke_app_tokens(ctx: Context, app: str) -> int:
+    return ctx.store.delete_many(schema.TOKENS, {"app": app, "kind": APP})
 
 
 def _expired(ctx: Context, doc: dict[str, Any]) -> bool:
@@ -98,7 +104,3 @@ def resolve(ctx: Context, raw: str | None) -> Principal:
 
 def revoke(ctx: Context, principal: Principal) -> None:
     ctx.store.delete_one(schema.TOKENS, {"_id": principal.token_id})
-
-
-def revoke_user_sessions(ctx: Context, email: str) -> None:
-    ctx.store.delete_many(schema.TOKENS, {"user": email, "kind": USER})

@@ -11,7 +11,7 @@ from . import schema, tokens, validation
 from .context import Context
 from .errors import AuthenticationError, NotFound, PermissionDenied, ValidationError
 from .passwords import check_password, generate_password, hash_password
-from .principal import Principal, require_admin, require_user
+from .principal import USER, Principal, require_admin, require_user
 from .store_errors import translate_duplicates
 
 log = logging.getLogger("slipway.users")
@@ -57,7 +57,8 @@ def login(ctx: Context, email: Any, password: Any) -> tuple[str, bool]:
     if not isinstance(email, str) or not isinstance(password, str) or not password:
         raise ValidationError("You must provide a password to login")
     doc = ctx.store.get(schema.USERS, email.lower())
-    if not check_password(password, doc["password"] if doc else None) or doc is None:
+    cost = ctx.config["auth:hash-cost"]
+    if not check_password(password, doc["password"] if doc else None, cost) or doc is None:
         raise AuthenticationError(LOGIN_FAILED)
     token = tokens.issue_session(ctx, doc["_id"])
     admin = ctx.store.count(schema.TEAMS, {"_id": ctx.admin_team, "users": doc["_id"]}) > 0
@@ -98,11 +99,21 @@ def change_password(ctx: Context, principal: Principal, old: Any, new: Any) -> N
         raise PermissionDenied("The given password didn't match the user's current password.")
     hashed = hash_password(validation.password(new), ctx.config["auth:hash-cost"])
     ctx.store.update_one(schema.USERS, {"_id": email}, {"$set": {"password": hashed}})
+    ctx.store.delete_many(
+        schema.TOKENS, {"user": email, "kind": USER, "_id": {"$ne": principal.token_id}}
+    )
 
 
 def request_reset(ctx: Context, email: Any) -> None:
-    """Send (or log, without SMTP) a single-use token that allows one password reset."""
-    doc = get(ctx, validation.email(email))
+    """Send (or log, without SMTP) a single-use token that allows one password reset.
+
+    Unknown addresses are answered the same way, so the call tells nobody who has
+    an account.
+    """
+    doc = ctx.store.get(schema.USERS, validation.email(email))
+    if doc is None:
+        log.info("password reset asked for an unknown address")
+        return
     raw = secrets.token_urlsafe(24)
     hours = ctx.config["auth:reset-token-expire-hours"]
     ctx.store.delete_many(schema.RESET_TOKENS, {"user": doc["_id"]})
@@ -133,15 +144,19 @@ def complete_reset(ctx: Context, email: Any, token: Any, new_password: Any = Non
     if record is None or record["user"] != doc["_id"] or expired:
         raise PermissionDenied("Invalid or expired password reset token.")
     generated = new_password in (None, "")
+    if generated and not ctx.mailer.delivers:
+        raise ValidationError(
+            "Give the new password: no mail server is configured to send a generated one."
+        )
     secret = generate_password() if generated else validation.password(new_password)
     hashed = hash_password(secret, ctx.config["auth:hash-cost"])
-    ctx.store.update_one(schema.USERS, {"_id": doc["_id"]}, {"$set": {"password": hashed}})
-    ctx.store.delete_many(schema.RESET_TOKENS, {"user": doc["_id"]})
-    tokens.revoke_user_sessions(ctx, doc["_id"])
     if generated:
         ctx.mailer.send(
             doc["email"], "Your new Slipway password", f"Your new password is: {secret}\n"
         )
+    ctx.store.update_one(schema.USERS, {"_id": doc["_id"]}, {"$set": {"password": hashed}})
+    ctx.store.delete_many(schema.RESET_TOKENS, {"user": doc["_id"]})
+    ctx.store.delete_many(schema.TOKENS, {"user": doc["_id"]})
     return generated
 
 

@@ -17,7 +17,7 @@ PLATFORM_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 ENV_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 KEY_NAME = re.compile(r"^[\w.@+-]{1,64}$")
 EMAIL = re.compile(
-    r"^[A-Za-z0-9.!#$%&'*+=?^_`{|}~-]{1,64}@"
+    r"^[A-Za-z0-9._%+-]{1,64}@"
     r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
 )
 PASSWORD_MIN, PASSWORD_MAX = 6, 50
@@ -45,7 +45,7 @@ def text(value: Any, field: str) -> str:
 
 def app_name(value: Any) -> str:
     name = text(value, "app name")
-    if not APP_NAME.match(name) or name.endswith("-"):
+    if not APP_NAME.fullmatch(name) or name.endswith("-"):
         raise ValidationError(
             "Invalid app name: use lowercase letters, numbers and dashes, "
             "start with a letter, at most 63 characters."
@@ -55,7 +55,7 @@ def app_name(value: Any) -> str:
 
 def team_name(value: Any) -> str:
     name = text(value, "team name")
-    if len(name) > 64 or not TEAM_NAME.match(name):
+    if len(name) > 64 or not TEAM_NAME.fullmatch(name):
         raise ValidationError(
             "Invalid team name: start with a letter and use letters, numbers, "
             "and - @ _ . + (2 to 64 characters)."
@@ -65,7 +65,7 @@ def team_name(value: Any) -> str:
 
 def platform_name(value: Any) -> str:
     name = text(value, "platform name")
-    if not PLATFORM_NAME.match(name):
+    if not PLATFORM_NAME.fullmatch(name):
         raise ValidationError(
             "Invalid platform name: use lowercase letters, numbers, - and _, start with a letter."
         )
@@ -74,7 +74,7 @@ def platform_name(value: Any) -> str:
 
 def email(value: Any) -> str:
     address = text(value, "email")
-    if len(address) > 254 or not EMAIL.match(address):
+    if len(address) > 254 or not EMAIL.fullmatch(address):
         raise ValidationError("Invalid email.")
     return address.lower()
 
@@ -90,7 +90,7 @@ def password(value: Any) -> str:
 
 def env_name(value: Any) -> str:
     name = text(value, "environment variable name")
-    if len(name) > 255 or not ENV_NAME.match(name):
+    if len(name) > 255 or not ENV_NAME.fullmatch(name):
         raise ValidationError(
             f"Invalid environment variable name {name!r}: use letters, digits and _, "
             "not starting with a digit."
@@ -120,7 +120,7 @@ def description(value: Any) -> str:
 
 def key_name(value: Any) -> str:
     name = text(value, "key name")
-    if not KEY_NAME.match(name):
+    if not KEY_NAME.fullmatch(name):
         raise ValidationError("Invalid key name: use up to 64 letters, digits and . @ + - _.")
     return name
 
@@ -147,7 +147,7 @@ def public_key(value: Any) -> PublicKey:
     invalid = ValidationError(
         "Invalid key: expected an OpenSSH public key such as 'ssh-ed25519 AAAA... comment'."
     )
-    if len(parts) < 2 or parts[0] not in SSH_KEY_TYPES or "\n" in line:
+    if len(parts) < 2 or parts[0] not in SSH_KEY_TYPES or not line.isprintable():
         raise invalid
     kind, blob = parts[0], parts[1]
     try:

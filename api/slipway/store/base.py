@@ -118,14 +118,36 @@ class Store(abc.ABC):
         return self.find_one(collection, {"_id": doc_id})
 
 
+SCALARS = (str, int, float, bool, type(None))
+
+
+def _check_scalar(value: object, key: str) -> None:
+    if not isinstance(value, SCALARS):
+        raise StoreError(f"filter on {key} compares scalars only")
+
+
 def check_filter(query: Filter) -> None:
+    """Refuse, on every backend alike, what the contract does not define."""
     for key, value in query.items():
         if key.startswith("$"):
             raise StoreError(f"unsupported top-level operator {key}")
-        if isinstance(value, Mapping) and any(k.startswith("$") for k in value):
-            unknown = set(value) - FILTER_OPERATORS
-            if unknown:
-                raise StoreError(f"unsupported filter operator {sorted(unknown)[0]}")
+        if not isinstance(value, Mapping):
+            _check_scalar(value, key)
+            continue
+        unknown = set(value) - FILTER_OPERATORS
+        if unknown:
+            raise StoreError(f"unsupported filter operator {sorted(unknown)[0]}")
+        for op, operand in value.items():
+            if op == "$in":
+                if not isinstance(operand, list | tuple):
+                    raise StoreError("$in needs a list")
+                for item in operand:
+                    _check_scalar(item, key)
+            elif op == "$exists":
+                if not isinstance(operand, bool):
+                    raise StoreError("$exists needs true or false")
+            else:
+                _check_scalar(operand, key)
 
 
 def check_update(update: Update) -> None:

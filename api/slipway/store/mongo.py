@@ -35,11 +35,9 @@ class MongoStore(Store):
         self._unique: dict[str, tuple[tuple[str, ...], ...]] = {}
 
     def _duplicate(self, collection: str, exc: MongoDuplicateKeyError) -> DuplicateKeyError:
-        message = str(exc)
-        for fields in self._unique.get(collection, ()):
-            if f"u_{'_'.join(fields)}" in message:
-                return DuplicateKeyError(collection, fields)
-        return DuplicateKeyError(collection, ("_id",))
+        pattern = (exc.details or {}).get("keyPattern") or {}
+        fields = tuple(pattern) or ("_id",)
+        return DuplicateKeyError(collection, fields)
 
     def _run(self, collection: str, func: Any, *args: Any, **kwargs: Any) -> Any:
         try:

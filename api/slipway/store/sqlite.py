@@ -32,59 +32,62 @@ BUSY_TIMEOUT_SECONDS = 30.0
 
 
 def _table(collection: str) -> str:
-    if not _NAME.match(collection):
+    if not _NAME.fullmatch(collection):
         raise StoreError(f"invalid collection name {collection!r}")
     return f'"c_{collection}"'
 
 
 def _json_path(field: str) -> str:
-    if not _FIELD.match(field):
+    if not _FIELD.fullmatch(field):
         raise StoreError(f"invalid field path {field!r}")
     parts = field.split(".")
     return "$" + "".join(f"[{part}]" if part.isdigit() else f'."{part}"' for part in parts)
 
 
-def _scalar(value: Any) -> Any:
-    if isinstance(value, dict | list):
-        raise StoreError("filters compare scalars only")
-    return value
+def _type_test(column: str, value: Any) -> str:
+    """SQL testing that a JSON value (type in ``column``) has the same JSON type as ``value``."""
+    if isinstance(value, bool):
+        return f"{column} = '{'true' if value else 'false'}'"
+    if isinstance(value, int | float):
+        return f"{column} IN ('integer', 'real')"
+    return f"{column} = 'text'"
 
 
 def _equals(path: str, value: Any, params: list[Any]) -> str:
+    """Mongo equality: the field equals ``value`` (same JSON type), or is an array holding it."""
     if value is None:
-        params.extend([path, path])
-        return "(json_type(body, ?) IS NULL OR json_type(body, ?) = 'null')"
-    params.extend([path, _scalar(value), path, path, value])
+        return f"(json_type(body, '{path}') IS NULL OR json_type(body, '{path}') = 'null')"
+    plain = 1 if value is True else 0 if value is False else value
+    params.extend([plain, plain])
+    field_type = _type_test(f"json_type(body, '{path}')", value)
     return (
-        "COALESCE(json_extract(body, ?) = ? OR (json_type(body, ?) = 'array' AND EXISTS "
-        "(SELECT 1 FROM json_each(body, ?) WHERE json_each.value = ?)), 0)"
+        f"COALESCE(({field_type} "
+        f"AND json_extract(body, '{path}') = ?) "
+        f"OR (json_type(body, '{path}') = 'array' AND EXISTS (SELECT 1 FROM "
+        f"json_each(body, '{path}') AS item WHERE {_type_test('item.type', value)} "
+        "AND item.value = ?)), 0)"
     )
 
 
 def _condition(field: str, spec: Any, params: list[Any]) -> str:
-    path = "$._id" if field == "_id" else _json_path(field)
     if field == "_id" and not isinstance(spec, Mapping):
-        params.append(_scalar(spec))
+        params.append(spec)
         return "id = ?"
+    path = "$._id" if field == "_id" else _json_path(field)
     if not isinstance(spec, Mapping):
         return _equals(path, spec, params)
     clauses = []
     for op, value in spec.items():
         if op == "$in":
-            if not isinstance(value, list | tuple):
-                raise StoreError("$in needs a list")
             parts = [_equals(path, item, params) for item in value] or ["0"]
             clauses.append("(" + " OR ".join(parts) + ")")
         elif op == "$ne":
             clauses.append("NOT " + _equals(path, value, params))
         elif op in _COMPARISONS:
-            params.extend([path, _scalar(value)])
-            clauses.append(f"COALESCE(json_extract(body, ?) {_COMPARISONS[op]} ?, 0)")
+            params.append(value)
+            clauses.append(f"COALESCE(json_extract(body, '{path}') {_COMPARISONS[op]} ?, 0)")
         elif op == "$exists":
-            params.append(path)
-            clauses.append("json_type(body, ?) IS " + ("NOT NULL" if value else "NULL"))
-        else:
-            raise StoreError(f"unsupported filter operator {op}")
+            clauses.append(f"json_type(body, '{path}') IS " + ("NOT NULL" if value else "NULL"))
     return " AND ".join(clauses)
 
 
@@ -100,11 +103,11 @@ def _where(query: Filter | None) -> tuple[str, list[Any]]:
 def _order(sort: list[tuple[str, int]] | None) -> tuple[str, list[Any]]:
     if not sort:
         return " ORDER BY rowid", []
-    terms, params = [], []
+    terms = []
     for field, direction in sort:
-        params.append("$._id" if field == "_id" else _json_path(field))
-        terms.append("json_extract(body, ?) " + ("DESC" if direction < 0 else "ASC"))
-    return " ORDER BY " + ", ".join(terms), params
+        path = "$._id" if field == "_id" else _json_path(field)
+        terms.append(f"json_extract(body, '{path}') " + ("DESC" if direction < 0 else "ASC"))
+    return " ORDER BY " + ", ".join(terms), []
 
 
 def _dump(doc: Document) -> str:
@@ -161,8 +164,12 @@ class SQLiteStore(Store):
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        else:
+        try:
             conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise StoreUnavailableError(f"database error on commit: {exc}") from exc
 
     def _integrity(self, collection: str, exc: sqlite3.IntegrityError) -> DuplicateKeyError:
         message = str(exc)

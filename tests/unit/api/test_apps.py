@@ -178,3 +178,23 @@ def test_platform_management(api: ApiDriver) -> None:
     assert api.client.delete("/platforms/python", headers=api.admin).status_code == 403
     assert api.client.delete("/platforms/nodejs", headers=api.admin).status_code == 200
     assert api.client.delete("/platforms/nodejs", headers=api.admin).status_code == 404
+
+
+def test_one_token_per_app_and_revocation(api: ApiDriver) -> None:
+    owner = api.user("owner@b.com", team="devs")
+    api.app("web", owner)
+    first = api.ok(api.client.post("/apps/web/tokens", headers=owner)).json["token"]
+    second = api.ok(api.client.post("/apps/web/tokens", headers=owner)).json["token"]
+    assert api.client.get("/apps/web/env", headers=bearer(first)).status_code == 401
+    assert api.client.get("/apps/web/env", headers=bearer(second)).status_code == 200
+    api.ok(api.client.delete("/apps/web/tokens", headers=owner))
+    assert api.client.get("/apps/web/env", headers=bearer(second)).status_code == 401
+
+
+def test_app_tokens_die_with_the_app(api: ApiDriver) -> None:
+    owner = api.user("owner@b.com", team="devs")
+    api.app("web", owner)
+    token = api.ok(api.client.post("/apps/web/tokens", headers=owner)).json["token"]
+    api.ok(api.client.delete("/apps/web", headers=owner))
+    api.app("web", owner)
+    assert api.client.get("/apps/web", headers=bearer(token)).status_code == 401

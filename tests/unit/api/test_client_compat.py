@@ -136,3 +136,13 @@ def test_malformed_bodies_are_400(api: ApiDriver) -> None:
     bad_form = api.client.post("/apps/web/env", data={"Envs.0.Value": "v"}, headers=user)
     assert bad_form.status_code == 400
     assert bad_form.json == {"error": "Envs.0.Name is missing"}
+
+
+def test_1x_app_info_side_calls(api: ApiDriver) -> None:
+    owner = api.user("owner@b.com", team="devs")
+    other = api.user("other@b.com", team="ops")
+    api.app("web", owner)
+    assert api.client.get("/1.4/volumes", headers=owner).json == []
+    assert api.client.get("/1.0/services/instances?app=web", headers=owner).json == []
+    assert api.client.get("/1.0/services/instances?app=web", headers=other).status_code == 403
+    assert api.client.get("/1.4/volumes").status_code == 401

@@ -73,3 +73,20 @@ def test_key_name_defaults_to_the_comment(api: ApiDriver) -> None:
     user = api.user("a@b.com")
     api.ok(api.client.post("/users/keys", json={"key": ssh_key("work")}, headers=user))
     assert list(api.client.get("/users/keys", headers=user).json) == ["work"]
+
+
+@pytest.mark.parametrize("separator", ["\r", "\x0b", "\x0c", "\x1c", "\x85", "\u2028", "\u2029"])
+def test_comments_cannot_smuggle_a_second_key_line(api: ApiDriver, separator: str) -> None:
+    user = api.user("a@b.com")
+    smuggled = ssh_key("me") + separator + ssh_key("pwn")
+    response = api.client.post("/users/keys", json={"name": "k", "key": smuggled}, headers=user)
+    assert response.status_code == 400
+    assert api.client.get("/users/keys", headers=user).json == {}
+
+
+def test_default_names_are_removable(api: ApiDriver) -> None:
+    user = api.user("a@b.com")
+    key = ssh_key("")
+    api.ok(api.client.post("/users/keys", json={"key": key}, headers=user))
+    (name,) = api.client.get("/users/keys", headers=user).json
+    assert api.client.delete(f"/users/keys/{name}", headers=user).status_code == 200

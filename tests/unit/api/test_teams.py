@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..conftest import ApiDriver
+from ..conftest import ApiDriver, bearer
 
 
 def test_team_lifecycle(api: ApiDriver) -> None:
@@ -58,3 +58,24 @@ def test_non_members_cannot_see_or_change_a_team(api: ApiDriver) -> None:
 
 def test_admin_team_cannot_be_removed(api: ApiDriver) -> None:
     assert api.client.delete("/teams/admin", headers=api.admin).status_code == 403
+
+
+def test_nobody_claims_the_admin_team(api: ApiDriver) -> None:
+    user = api.user("eve@b.com")
+    response = api.client.post("/teams", json={"name": "admin"}, headers=user)
+    assert response.status_code == 403
+    login = api.client.post("/users/eve@b.com/tokens", json={"password": "123456"})
+    assert login.json["is_admin"] is False
+
+
+def test_admin_team_exists_before_any_admin(tmp_path) -> None:
+    from slipway.api import create_app
+    from slipway.config import validate
+
+    from ..conftest import settings
+
+    client = create_app(validate(settings(tmp_path))).test_client()
+    client.post("/users", json={"email": "first@b.com", "password": "123456"})
+    token = client.post("/users/first@b.com/tokens", json={"password": "123456"}).json["token"]
+    claim = client.post("/teams", json={"name": "admin"}, headers=bearer(token))
+    assert claim.status_code == 403

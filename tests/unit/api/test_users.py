@@ -15,6 +15,8 @@ from ..conftest import ADMIN_EMAIL, ApiDriver, bearer
 class RecordingMailer:
     """Captures what would be mailed: the unit boundary, not the SMTP component."""
 
+    delivers = True
+
     def __init__(self) -> None:
         self.sent: list[tuple[str, str, str]] = []
 
@@ -135,7 +137,7 @@ def test_reset_password_flow(api: ApiDriver) -> None:
     )
     again = api.client.post(f"/users/a@b.com/password?token={token}")
     assert again.status_code == 403
-    assert api.client.post("/users/nobody@b.com/password").status_code == 404
+    assert api.client.post("/users/nobody@b.com/password").status_code == 200
 
 
 def test_reset_without_a_new_password_mails_a_generated_one(api: ApiDriver) -> None:
@@ -206,3 +208,54 @@ def test_admin_removes_another_user(api: ApiDriver) -> None:
     assert api.client.delete("/users?user=a@b.com", headers=api.admin).status_code == 200
     assert api.client.get("/users/info", headers=user).status_code == 401
     assert ADMIN_EMAIL in [u["email"] for u in api.client.get("/users", headers=api.admin).json]
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/users", {"email": "bob@x.com\n", "password": "123456"}),
+        ("/users", {"email": "b`o$b@x.com", "password": "123456"}),
+    ],
+)
+def test_trailing_newlines_and_shell_characters_are_refused(
+    client: FlaskClient, path: str, body: dict
+) -> None:
+    assert client.post(path, json=body).status_code == 400
+
+
+def test_names_with_a_trailing_newline_are_refused(api: ApiDriver) -> None:
+    owner = api.user("owner@b.com", team="devs")
+    assert api.client.post("/teams", json={"name": "beta\n"}, headers=owner).status_code == 400
+    body = {"name": "api\n", "platform": "python"}
+    assert api.client.post("/apps", json=body, headers=owner).status_code == 400
+    api.app("web", owner)
+    assert api.client.post("/apps/web/env", json={"FOO\n": "x"}, headers=owner).status_code == 400
+
+
+def test_changing_the_password_ends_other_sessions(api: ApiDriver) -> None:
+    current = api.user("a@b.com")
+    other = api.login("a@b.com", "123456")
+    body = {"old": "123456", "new": "abcdef"}
+    api.ok(api.client.put("/users/password", json=body, headers=current))
+    assert api.client.get("/users/info", headers=current).status_code == 200
+    assert api.client.get("/users/info", headers=other).status_code == 401
+
+
+def test_reset_never_reveals_who_has_an_account(api: ApiDriver) -> None:
+    known = api.client.post("/users/a@b.com/password")
+    api.user("a@b.com")
+    unknown = api.client.post("/users/nobody@b.com/password")
+    assert known.status_code == unknown.status_code == 200
+    assert known.json == unknown.json
+
+
+def test_reset_without_smtp_needs_the_new_password(api: ApiDriver, caplog) -> None:
+    api.user("a@b.com")
+    with caplog.at_level("WARNING", logger="slipway.mail"):
+        api.client.post("/users/a@b.com/password")
+    token = caplog.text.split("Reset token: ")[1].split()[0]
+    refused = api.client.post(f"/users/a@b.com/password?token={token}")
+    assert refused.status_code == 400
+    assert "Give the new password" in refused.json["error"]
+    done = api.client.post(f"/users/a@b.com/password?token={token}", json={"password": "new-one"})
+    assert done.status_code == 200

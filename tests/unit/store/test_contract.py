@@ -159,3 +159,37 @@ def test_ensure_schema_is_repeatable(store: Store) -> None:
 
 def test_ping(store: Store) -> None:
     store.ping()
+
+
+def test_equality_is_type_exact(store: Store) -> None:
+    store.insert("things", {"_id": "a", "flag": True, "n": 1, "teams": ["x", "y"], "s": "1"})
+    store.insert("things", {"_id": "b", "flag": 1, "n": True, "mixed": [1, "1", True]})
+
+    def ids(query: dict) -> list[str]:
+        return sorted(d["_id"] for d in store.find("things", query))
+
+    assert ids({"flag": True}) == ["a"]
+    assert ids({"flag": 1}) == ["b"]
+    assert ids({"n": 1}) == ["a"]
+    assert ids({"teams": '["x","y"]'}) == []
+    assert ids({"s": 1}) == []
+    assert ids({"s": "1"}) == ["a"]
+    assert ids({"mixed": "1"}) == ["b"]
+    assert ids({"mixed": True}) == ["b"]
+    assert ids({"mixed": False}) == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"sub": {"k": "v"}},
+        {"teams": ["x"]},
+        {"n": {"$in": [{"k": 1}]}},
+        {"n": {"$in": "x"}},
+        {"n": {"$exists": "yes"}},
+        {"n": {"$gt": [1]}},
+    ],
+)
+def test_unsupported_filter_shapes_are_refused(store: Store, query: dict) -> None:
+    with pytest.raises(StoreError):
+        store.find("things", query)

@@ -1,0 +1,29 @@
+"""/docker/node: the Docker engines units run on (admins only)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify
+
+from ..core import nodes
+from . import bodies
+from .auth import context, principal
+
+bp = Blueprint("nodes", __name__)
+
+
+@bp.get("/docker/node")
+def list_nodes() -> Response:
+    return jsonify(nodes.list_all(context(), principal()))
+
+
+@bp.post("/docker/node")
+def add() -> tuple[Response, int]:
+    data = bodies.fields()
+    node = nodes.add(context(), principal(), data.get("address"), data.get("pool"))
+    return jsonify(node), 201
+
+
+@bp.delete("/docker/node/<node_id>")
+def remove(node_id: str) -> Response:
+    node = nodes.remove(context(), principal(), node_id)
+    return jsonify(message=f"Docker node {node['address']} removed.", node=node)
