@@ -44,7 +44,8 @@ def _locked(path: str) -> Iterator[None]:
 def _read(path: str) -> list[str]:
     try:
         with open(path, encoding="utf-8") as handle:
-            return handle.read().splitlines()
+            # only \n ends a line for sshd; other separators must not split a key
+            return [line for line in handle.read().split("\n") if line]
     except FileNotFoundError:
         return []
 
