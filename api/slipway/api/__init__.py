@@ -10,10 +10,24 @@ from .. import __version__
 from ..config import Config
 from ..core.context import Context, prepare
 from ..store import Store, open_store
-from . import apps, auth, compat, env, errors, health, keys, nodes, platforms, quota, teams, users
+from . import (
+    apps,
+    auth,
+    compat,
+    deploys,
+    env,
+    errors,
+    health,
+    keys,
+    nodes,
+    platforms,
+    quota,
+    teams,
+    users,
+)
 from .versioning import SUPPORTED_TSURU, VersionPrefix
 
-BLUEPRINTS = (health, users, keys, teams, apps, env, platforms, quota, nodes, compat)
+BLUEPRINTS = (health, users, keys, teams, apps, env, deploys, platforms, quota, nodes, compat)
 
 
 def create_app(config: Config, store: Store | None = None) -> Flask:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from slipway import __version__
-from slipway.cli import apps, env, keys, nodes, platforms, quota, targets, teams, users
+from slipway.cli import apps, deploys, env, keys, nodes, platforms, quota, targets, teams, users
 from slipway.cli.commands import Commands, Parser
 from slipway.cli.config import Config
 from slipway.cli.context import Context
@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     keys,
     apps,
     env,
+    deploys,
     platforms,
     quota,
     nodes,

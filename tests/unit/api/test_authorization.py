@@ -52,6 +52,8 @@ ROUTES: dict[tuple[str, str], Route] = {
     ),
     ("GET", "/apps"): Route(SELF),
     ("GET", "/volumes"): Route(SELF),
+    ("GET", "/deploys"): Route(SELF),
+    ("GET", "/deploys/<deploy_id>"): Route(OWNED, {"deploy_id": "d1"}),
     ("GET", "/services/instances"): Route(SELF),
     ("GET", "/apps/<name>"): Route(OWNED, {"name": "web"}),
     ("DELETE", "/apps/<name>"): Route(OWNED, {"name": "web"}),
@@ -99,6 +101,22 @@ def _world(tmp_path) -> tuple[ApiDriver, dict[str, dict[str, str]]]:
     # A registered docker node (loopback port 2: listing finds it unreachable at once).
     client.application.extensions["slipway"].store.insert(
         "nodes", {"_id": "127.0.0.1:2", "address": "http://127.0.0.1:2", "status": "ready"}
+    )
+    client.application.extensions["slipway"].store.insert(
+        "deploys",
+        {
+            "_id": "d1",
+            "app": "web",
+            "version": 1,
+            "image": "app-web:v1",
+            "origin": "git",
+            "user": "owner@b.com",
+            "status": "succeeded",
+            "started": "2026-11-22T00:00:00+00:00",
+            "duration": 1.0,
+            "error": "",
+            "log": [],
+        },
     )
     return api, {"owner": owner, "other": other, "admin": api.admin}
 
