@@ -119,10 +119,11 @@ molecule: image ## Every role's molecule scenario (converge, idempotence, verify
 $(addprefix molecule-,$(MOLECULE_SCENARIOS)): molecule-%: image ## One role's molecule scenario
 	molecule test -s $*
 
-smoke: $(OPS_STAMP) ## Numbered smoke playbooks (tests/smoke/NNN_*.yml) against the sandbox
+smoke: $(OPS_STAMP) ## Smoke tests against the running sandbox: playbooks, then pytest from outside
 	@set -e; for p in $(sort $(wildcard tests/smoke/[0-9]*.yml)); do \
 		echo "=== smoke: $$p"; $(ANSIBLE_PLAYBOOK) -i $(SANDBOX_INVENTORY) $$p; \
 	done
+	$(VENV)/bin/pytest -p no:cacheprovider tests/smoke
 
 lint-ansible: $(OPS_STAMP) ## yamllint + ansible-lint (production profile)
 	yamllint --strict .
