@@ -8,10 +8,10 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
 # Debian components the tests start for real: the router (nginx + Lua, Redis),
-# bind9 for signed DNS updates, OpenSSH and git for the git server, and wrk
-# for the benchmarks.
+# bind9 for signed DNS updates, OpenSSH and git for the git server, beanstalkd
+# for the worker and collector, and wrk for the benchmarks.
 TEST_PACKAGES := nginx libnginx-mod-http-lua lua-nginx-redis redis-server wrk bind9 bind9-utils \
-	openssh-server openssh-client git
+	openssh-server openssh-client git beanstalkd
 # Suites that run real components on 127.0.0.1 (no containers).
 COMPONENT_SUITES := tests/router tests/dns_updates tests/gandalf
 
@@ -33,7 +33,7 @@ lint: $(STAMP) ## ruff over the Python code
 	$(VENV)/bin/ruff check api tests bench collections
 	$(VENV)/bin/ruff format --check api tests bench collections
 
-unit: $(STAMP) ## Unit tests: core, store contract, API, CLI against a live API
+unit: $(STAMP) test-packages ## Unit tests: core, store contract, API, CLI against a live API, daemons
 	$(VENV)/bin/pytest tests/unit
 
 test-packages: ## Install the Debian components the tests run, when missing (needs root)

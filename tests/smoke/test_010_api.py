@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import requests
 
-from .conftest import API_URL, credential
+from .conftest import API_URL, DOMAIN, credential
+
+ADMIN_EMAIL = f"admin@{DOMAIN}"
 
 
 def test_healthcheck_through_the_published_port() -> None:
@@ -14,7 +16,7 @@ def test_healthcheck_through_the_published_port() -> None:
 
 
 def test_admin_login_works() -> None:
-    email = credential("admin_email")
+    email = ADMIN_EMAIL
     password = credential("admin_password")
     response = requests.post(
         f"{API_URL}/users/{email}/tokens", json={"password": password}, timeout=30
@@ -29,7 +31,7 @@ def test_admin_login_works() -> None:
 
 
 def test_wrong_password_is_refused() -> None:
-    email = credential("admin_email")
+    email = ADMIN_EMAIL
     response = requests.post(
         f"{API_URL}/users/{email}/tokens", json={"password": "not-the-password"}, timeout=30
     )
