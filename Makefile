@@ -47,7 +47,7 @@ test-packages: ## Install the Debian components the tests run, when missing (nee
 components: $(STAMP) test-packages ## Router, DNS updates and git server against real nginx, Redis, bind, sshd
 	$(VENV)/bin/pytest -p no:cacheprovider $(COMPONENT_SUITES)
 
-test: lint unit components ## Everything CI runs
+test: lint unit components ansible-checks sandbox-test ## Everything CI runs: Python, components, Ansible, roles, the sandbox
 
 bench-api: $(STAMP) ## API latency and throughput on SQLite
 	$(PY) bench/api/run.py
@@ -70,7 +70,7 @@ SANDBOX_INVENTORY ?= inventories/sandbox
 SANDBOX_DIR := .sandbox
 # Every role with a molecule scenario under molecule/<role>/.
 MOLECULE_SCENARIOS := $(sort $(patsubst molecule/%/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
-OPS_TARGETS := host image up down site site-idempotent molecule $(addprefix molecule-,$(MOLECULE_SCENARIOS)) \
+OPS_TARGETS := host image up down site site-idempotent ansible-checks sandbox-test molecule $(addprefix molecule-,$(MOLECULE_SCENARIOS)) \
 	lint-ansible test-ansible smoke clean-sandbox
 
 .PHONY: ops-venv $(OPS_TARGETS)
@@ -134,3 +134,7 @@ test-ansible: $(OPS_STAMP) ## Playbook tests without containers (inventory valid
 
 clean-sandbox: down ## Also forget the sandbox's credentials and image cache
 	rm -rf $(SANDBOX_DIR)
+
+ansible-checks: test-ansible lint-ansible molecule ## Inventory checks, role contracts, linters, every molecule scenario
+
+sandbox-test: down up site-idempotent smoke ## A fresh sandbox: stand it up, re-run site.yml (changed=0), smoke-test it
