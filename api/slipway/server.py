@@ -8,13 +8,13 @@ import os
 import secrets
 import sys
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from . import config as config_module
 from .config import Config, ConfigError
 from .core.errors import DomainError
+from .serving import serve
 from .store import StoreError, open_store
 
 DEV_DIR = ".slipway-dev"
@@ -34,8 +34,6 @@ def _configure_logging(level: str) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Serve the API with gunicorn, as the systemd unit does."""
-    from gunicorn.app.base import BaseApplication
-
     from .api import create_app
 
     cfg = _load(args.config)
@@ -46,23 +44,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     finally:
         preflight.close()
 
-    class Server(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            self.cfg.set("bind", [cfg["listen"]])
-            self.cfg.set("workers", args.workers or cfg["workers"])
-            self.cfg.set("worker_class", "gthread")
-            self.cfg.set("threads", 4)
-            self.cfg.set("accesslog", "-")
-            self.cfg.set("timeout", 120)
-            self.cfg.set("graceful_timeout", 20)
-            self.cfg.set("proc_name", "slipway-api")
-
-        def load(self) -> Any:
-            # Each worker opens its own store after the fork: database clients
-            # (pymongo's above all) must not be shared across processes.
-            return create_app(cfg)
-
-    Server().run()
+    serve(
+        lambda: create_app(cfg),
+        bind=cfg["listen"],
+        workers=args.workers or cfg["workers"],
+        name="slipway-api",
+    )
     return 0
 
 

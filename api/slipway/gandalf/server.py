@@ -12,8 +12,8 @@ import argparse
 import json
 import logging
 import sys
-from typing import Any
 
+from ..serving import serve
 from ..store import StoreError
 from . import config as config_module
 from .config import ConfigError, GandalfConfig
@@ -27,30 +27,13 @@ def _load(path: str | None) -> GandalfConfig:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from gunicorn.app.base import BaseApplication
-
     from .api import create_app
 
     cfg = _load(args.config)
     logging.basicConfig(
         level=cfg["log-level"].upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    application = create_app(cfg)
-
-    class Server(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            self.cfg.set("bind", [cfg["bind"]])
-            self.cfg.set("workers", cfg["workers"])
-            self.cfg.set("worker_class", "gthread")
-            self.cfg.set("threads", 4)
-            self.cfg.set("accesslog", "-")
-            self.cfg.set("timeout", 300)
-            self.cfg.set("proc_name", PROG)
-
-        def load(self) -> Any:
-            return application
-
-    Server().run()
+    serve(lambda: create_app(cfg), bind=cfg["bind"], workers=cfg["workers"], name=PROG, timeout=300)
     return 0
 
 
