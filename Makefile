@@ -55,6 +55,9 @@ bench-api: $(STAMP) ## API latency and throughput on SQLite
 bench-router: $(STAMP) test-packages ## Router throughput and p99 against direct and static nginx
 	$(PY) bench/router/run.py
 
+bench-deploy: $(OPS_STAMP) ## Deploy time (git push) vs plain docker build+run; router vs direct (needs make up)
+	$(VENV)/bin/python bench/deploy/run.py
+
 dev: $(STAMP) ## Run the API locally on SQLite (http://127.0.0.1:8080)
 	$(VENV)/bin/slipway-api dev
 
@@ -71,7 +74,7 @@ SANDBOX_DIR := .sandbox
 # Every role with a molecule scenario under molecule/<role>/.
 MOLECULE_SCENARIOS := $(sort $(patsubst molecule/%/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
 OPS_TARGETS := host image up down site site-idempotent ansible-checks sandbox-test molecule $(addprefix molecule-,$(MOLECULE_SCENARIOS)) \
-	lint-ansible test-ansible smoke clean-sandbox
+	lint-ansible test-ansible test-platforms smoke e2e bench-deploy clean-sandbox
 
 .PHONY: ops-venv $(OPS_TARGETS)
 
@@ -125,6 +128,12 @@ smoke: $(OPS_STAMP) ## Smoke tests against the running sandbox: playbooks, then 
 	done
 	$(VENV)/bin/pytest -p no:cacheprovider tests/smoke
 
+test-platforms: host ## Platform images (base python nodejs static) and sample apps on the local Docker engine
+	$(VENV)/bin/pytest -p no:cacheprovider tests/platforms
+
+e2e: $(OPS_STAMP) ## End-to-end tests against the running sandbox: git push, routing, DNS, scaling, rollback
+	$(VENV)/bin/pytest -p no:cacheprovider -v tests/e2e
+
 lint-ansible: $(OPS_STAMP) ## yamllint + ansible-lint (production profile)
 	yamllint --strict .
 	ansible-lint
@@ -135,6 +144,6 @@ test-ansible: $(OPS_STAMP) ## Playbook tests without containers (inventory valid
 clean-sandbox: down ## Also forget the sandbox's credentials and image cache
 	rm -rf $(SANDBOX_DIR)
 
-ansible-checks: test-ansible lint-ansible molecule ## Inventory checks, role contracts, linters, every molecule scenario
+ansible-checks: test-ansible lint-ansible test-platforms molecule ## Inventory checks, role contracts, linters, every molecule scenario
 
-sandbox-test: down up site-idempotent smoke ## A fresh sandbox: stand it up, re-run site.yml (changed=0), smoke-test it
+sandbox-test: down up site-idempotent smoke e2e ## A fresh sandbox: stand it up, re-run site.yml (changed=0), smoke-test it

@@ -51,6 +51,10 @@ def _host_port(value: str) -> str | None:
     return None if re.fullmatch(r"[A-Za-z0-9.\-\[\]:]+:\d{1,5}", value) else "must be host:port"
 
 
+def _optional(check: Callable[[str], str | None]) -> Callable[[str], str | None]:
+    return lambda value: None if not value else check(value)
+
+
 def _tube(value: str) -> str | None:
     # beanstalkd's tube names: up to 200 bytes of letters, digits and -+/;.$_()
     # not starting with a hyphen.
@@ -94,10 +98,39 @@ SCHEMA: dict[str, Key] = {
     "docker:tls:ca-cert": Key(str, "", check=lambda v: None if not v else absolute_path(v)),
     "docker:tls:client-cert": Key(str, "", check=lambda v: None if not v else absolute_path(v)),
     "docker:tls:client-key": Key(str, "", check=lambda v: None if not v else absolute_path(v)),
+    # The cluster registry (host:port) app and platform images are pushed to.
+    "docker:registry": Key(str, "", check=_optional(_host_port)),
+    # The Debian root filesystem image every platform image starts FROM.
+    "docker:rootfs-image": Key(str, "slipway/rootfs:bookworm"),
+    "docker:image-history-size": Key(int, 10, check=_between(1, 100)),
+    # The port every unit's process listens on ($PORT).
+    "docker:unit-port": Key(int, 8888, check=_between(1024, 65535)),
+    # Seconds a new unit has to answer (its port, or app.yaml's healthcheck).
+    "docker:start-timeout": Key(int, 60, check=_between(5, 1800)),
+    # The hipache route store; empty: apps are not routed.
+    "hipache:redis-server": Key(str, "", check=_optional(_host_port)),
+    "hipache:redis-password": Key(str, ""),
+    # Seconds the routers may keep serving a removed route from their cache.
+    "hipache:cache-seconds": Key(int, 1, check=_between(0, 60)),
+    # Dynamic DNS for custom names (cname-add) inside the zones the cluster serves.
+    "dns:server": Key(str, "", check=_optional(_host_port)),
+    "dns:zones": Key(list, []),
+    "dns:tsig:name": Key(str, ""),
+    "dns:tsig:secret": Key(str, ""),
+    "dns:tsig:algorithm": Key(str, "hmac-sha256"),
+    # The git server's REST API the control plane drives; empty: not driven.
+    "git:api-server": Key(str, "", check=_optional(_url)),
+    "git:api-token": Key(str, ""),
+    # The secret the git server's deploy hook presents (with the pusher's name).
+    "git:deploy-token": Key(str, ""),
 }
 
 # Keys that are set together or not at all.
-TOGETHER = (("docker:tls:ca-cert", "docker:tls:client-cert", "docker:tls:client-key"),)
+TOGETHER = (
+    ("docker:tls:ca-cert", "docker:tls:client-cert", "docker:tls:client-key"),
+    ("dns:server", "dns:tsig:name", "dns:tsig:secret"),
+    ("git:api-server", "git:api-token"),
+)
 
 
 class Config(Settings):

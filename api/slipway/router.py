@@ -83,6 +83,14 @@ class Router:
 
         self._transaction([key], work)
 
+    def has_backend(self, app: str) -> bool:
+        return bool(self.client.exists(self._frontend(self.address(app))))
+
+    def ensure_backend(self, app: str) -> None:
+        """Create the app's frontend unless it exists."""
+        if not self.has_backend(app):
+            self.add_backend(app)
+
     def remove_backend(self, app: str) -> None:
         if self.client.exists(self._swap_key(app)):
             raise RouterError(f"app {app} is swapped; swap it back before removing it")

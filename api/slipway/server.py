@@ -120,6 +120,39 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_resync_git(args: argparse.Namespace) -> int:
+    """Make the git server hold exactly the users, keys and repositories the records describe."""
+    from .core import gitserver
+    from .core.context import prepare
+
+    cfg = _load(args.config)
+    ctx = prepare(open_store(cfg["database:url"], cfg["database:name"]), cfg)
+    description, answer = gitserver.resync(ctx)
+    print(gitserver.summary_line(description, answer))
+    return 0
+
+
+def cmd_build_platforms(args: argparse.Namespace) -> int:
+    """Record each named platform and build its image when it has none (``--rebuild``: always)."""
+    from .core import platforms
+    from .core.context import prepare
+    from .core.principal import USER, Principal
+    from .provision import platforms as provisioned
+
+    cfg = _load(args.config)
+    ctx = prepare(open_store(cfg["database:url"], cfg["database:name"]), cfg)
+    operator = Principal(kind=USER, token_id="", email="slipway-api", is_admin=True)
+    platforms.ensure(ctx, args.names)
+    built = []
+    for name in args.names:
+        if args.rebuild or not platforms.get(ctx, name).get("image"):
+            provisioned.check_buildable(ctx, name)
+            provisioned.build(ctx, operator, name, lambda line: print(line, flush=True))
+            built.append(name)
+    print(f"built: {' '.join(built)}" if built else "ok: every platform has an image")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="slipway-api", description=__doc__)
     parser.add_argument(
@@ -140,6 +173,12 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("email")
     admin.add_argument("--password-file", help="file holding the password; - or absent: stdin")
     admin.set_defaults(func=cmd_create_admin)
+    resync = sub.add_parser("resync-git", help="rebuild the git server from the records")
+    resync.set_defaults(func=cmd_resync_git)
+    build = sub.add_parser("build-platforms", help="build the images of platforms that lack one")
+    build.add_argument("names", nargs="+", metavar="platform")
+    build.add_argument("--rebuild", action="store_true", help="build even when an image exists")
+    build.set_defaults(func=cmd_build_platforms)
     return parser
 
 

@@ -21,13 +21,27 @@ from . import (
     keys,
     nodes,
     platforms,
+    provision,
     quota,
     teams,
     users,
 )
 from .versioning import SUPPORTED_TSURU, VersionPrefix
 
-BLUEPRINTS = (health, users, keys, teams, apps, env, deploys, platforms, quota, nodes, compat)
+BLUEPRINTS = (
+    health,
+    users,
+    keys,
+    teams,
+    apps,
+    env,
+    deploys,
+    provision,
+    platforms,
+    quota,
+    nodes,
+    compat,
+)
 
 
 def create_app(config: Config, store: Store | None = None) -> Flask:

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, jsonify
 
 from ..core import apps, quota
 from ..core.context import Context
+from ..provision import deployer
 from . import bodies, streams
 from .auth import context, principal
 
@@ -28,6 +29,17 @@ def unit_view(unit: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _lock_view(lock: dict[str, Any] | None) -> dict[str, Any]:
+    if not lock:
+        return {"Locked": False}
+    return {
+        "Locked": True,
+        "Reason": lock.get("action", ""),
+        "Owner": lock.get("owner", ""),
+        "AcquireDate": lock.get("since", ""),
+    }
+
+
 def app_view(ctx: Context, doc: dict[str, Any]) -> dict[str, Any]:
     return {
         "name": doc["name"],
@@ -44,9 +56,14 @@ def app_view(ctx: Context, doc: dict[str, Any]) -> dict[str, Any]:
         "pool": doc.get("pool", ""),
         "router": "hipache",
         "tags": doc.get("tags", []),
-        "lock": {"Locked": False},
+        "lock": _lock_view(doc.get("lock")),
         "ready": doc.get("deploys", 0) > 0,
         "units": [unit_view(unit) for unit in doc.get("units", [])],
+        "processes": doc.get("processes", {}),
+        "release": {
+            "version": (doc.get("release") or {}).get("version"),
+            "image": (doc.get("release") or {}).get("image", ""),
+        },
     }
 
 
@@ -86,7 +103,7 @@ def info(name: str) -> Response:
 
 @bp.delete("/apps/<name>")
 def remove(name: str) -> Response:
-    apps.remove(context(), principal(), name)
+    deployer.destroy_app(context(), principal(), name)
     return streams.messages([f'---- Removing app "{name}" ----'])
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -19,6 +20,26 @@ def public(view: View) -> View:
     """Mark a view reachable without a token (a token, when sent, is still read)."""
     view.slipway_public = True  # type: ignore[attr-defined]
     return view
+
+
+def git_deploy(max_upload: int) -> Callable[[View], View]:
+    """Accept the git server's deploy token (naming the pusher) and uploads up to ``max_upload``."""
+
+    def mark(view: View) -> View:
+        view.slipway_git_deploy = True  # type: ignore[attr-defined]
+        view.slipway_max_upload = max_upload  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def _pusher(token: str | None) -> Principal | None:
+    secret = context().config["git:deploy-token"]
+    if not (secret and token and hmac.compare_digest(token.encode(), secret.encode())):
+        return None
+    return tokens.resolve_pusher(
+        context(), token, request.args.get("user") or request.form.get("user")
+    )
 
 
 def is_public(view: Callable[..., Any]) -> bool:
@@ -55,6 +76,11 @@ def install(app: Flask) -> None:
         if view is None:
             return
         token = bearer_token()
+        if getattr(view, "slipway_max_upload", None):
+            request.max_content_length = view.slipway_max_upload
+        if getattr(view, "slipway_git_deploy", False) and (pusher := _pusher(token)):
+            g.principal = pusher
+            return
         if is_public(view):
             if token:
                 try:

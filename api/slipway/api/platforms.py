@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from ..core import platforms
-from . import bodies
+from ..provision import platforms as provisioned
+from . import bodies, streams
 from .auth import context, principal
 
 bp = Blueprint("platforms", __name__)
@@ -17,17 +18,28 @@ def list_platforms() -> Response:
 
 
 @bp.post("/platforms")
-def add() -> tuple[Response, int]:
-    return jsonify(platforms.add(context(), principal(), bodies.fields().get("name"))), 201
+def add() -> tuple[Response, int] | Response:
+    """Record a platform; in a cluster with a registry, also build its image (streamed)."""
+    ctx, who = context(), principal()
+    name = bodies.fields().get("name")
+    if not ctx.config["docker:registry"]:
+        return jsonify(platforms.add(ctx, who, name)), 201
+    provisioned.check_buildable(ctx, str(name))
+    added = platforms.add(ctx, who, name)
+    return streams.progress(lambda say: provisioned.build(ctx, who, added["name"], say))
 
 
 @bp.put("/platforms/<name>")
 def update(name: str) -> Response:
-    data = bodies.fields()
+    ctx, who, data = context(), principal(), bodies.fields()
     disabled = data.get("disabled")
     if isinstance(disabled, str):
         disabled = bodies.flag(data, "disabled")
-    return jsonify(platforms.update(context(), principal(), name, disabled))
+    updated = platforms.update(ctx, who, name, disabled)
+    if not bodies.flag(data, "build"):
+        return jsonify(updated)
+    provisioned.check_buildable(ctx, name)
+    return streams.progress(lambda say: provisioned.build(ctx, who, name, say, fresh=True))
 
 
 @bp.delete("/platforms/<name>")

@@ -45,6 +45,21 @@ def unit_row(unit: dict[str, Any]) -> tuple[str, str, str, str]:
     )
 
 
+def release_text(release: Any) -> str:
+    """The current release for people: ``v3 (registry/app-blog:v3)``; empty when none."""
+    if not isinstance(release, dict) or not release.get("version"):
+        return ""
+    image = release.get("image")
+    return f"v{release['version']}" + (f" ({image})" if image else "")
+
+
+def process_rows(processes: Any) -> list[tuple[str, str]]:
+    """app-info's process table: each Procfile process and its command."""
+    if not isinstance(processes, dict):
+        return []
+    return [(str(process), str(command or "")) for process, command in processes.items()]
+
+
 def app_create(ctx: Context) -> None:
     """Create an app and show its git repository."""
     name = ctx.args.name
@@ -106,6 +121,9 @@ def _show_app(ctx: Context, name: str, app: dict[str, Any]) -> None:
     out.line(f"Owner: {app.get('owner', '')}")
     out.line(f"Team owner: {app.get('teamowner', '')}")
     out.line(f"Deploys: {app.get('deploys', 0)}")
+    release = release_text(app.get("release"))
+    if release:
+        out.line(f"Release: {release}")
     if app.get("pool"):
         out.line(f"Pool: {app['pool']}")
     plan = app.get("plan")
@@ -114,11 +132,16 @@ def _show_app(ctx: Context, name: str, app: dict[str, Any]) -> None:
     quota = _app_quota(ctx, name)
     if quota is not None:
         out.line(f"Quota: {quota.get('InUse', 0)}/{limit_text(quota.get('Limit'))} units")
+    processes = process_rows(app.get("processes"))
+    if processes:
+        out.line()
+        out.line(f"Processes: {len(processes)}")
+        out.table(["Process", "Command"], processes)
     units = app.get("units") or []
     if units:
         out.line()
         out.line(f"Units: {len(units)}")
-        out.table(["Unit", "Process", "State", "Address"], [unit_row(u) for u in units])
+        out.table(["Unit", "Process", "State", "Host:Port"], [unit_row(u) for u in units])
 
 
 def app_remove(ctx: Context) -> None:

@@ -18,7 +18,7 @@ import requests
 
 from slipway import __version__
 from slipway.cli.errors import ApiError, CliError
-from slipway.cli.stream import iter_stream
+from slipway.cli.stream import PLAIN_TYPE, iter_plain, iter_stream, split_lines
 
 NOT_LOGGED_IN = "not logged in or session expired: run slipway login"
 USER_AGENT = f"slipway-cli/{__version__}"
@@ -27,6 +27,9 @@ READ_TIMEOUT = 600.0
 _MAX_ERROR_CHARS = 500
 
 Params = Mapping[str, str | Sequence[str]] | None
+Form = Mapping[str, str] | None
+# A multipart upload: field -> (file name, content, content type).
+Files = Mapping[str, tuple[str, bytes, str]] | None
 
 
 def path_segment(value: str) -> str:
@@ -127,6 +130,8 @@ class Client:
         params: Params = None,
         auth: bool = True,
         stream: bool = False,
+        form: Form = None,
+        files: Files = None,
     ) -> requests.Response:
         """Send a request and return a successful response, or raise ``CliError``.
 
@@ -134,6 +139,8 @@ class Client:
         request is not sent, and a 401 means the session is missing or
         expired. With ``auth=False`` the token is still sent when there is
         one, and a 401 shows the server's own message (a wrong password, say).
+        ``form`` sends the fields form-encoded instead of a JSON ``body``;
+        with ``files`` too, as ``multipart/form-data``.
         """
         if auth and not self.token:
             raise CliError(NOT_LOGGED_IN)
@@ -146,6 +153,8 @@ class Client:
                 self.url(path),
                 params=params,
                 json=body,
+                data=form,
+                files=files,
                 headers=headers,
                 stream=stream,
                 timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
@@ -175,9 +184,10 @@ class Client:
         body: Any = None,
         params: Params = None,
         auth: bool = True,
+        form: Form = None,
     ) -> Any:
         """Send a request and return its decoded JSON body (``None`` when empty)."""
-        response = self.request(method, path, body=body, params=params, auth=auth)
+        response = self.request(method, path, body=body, params=params, auth=auth, form=form)
         if response.status_code == 204 or not response.content.strip():
             return None
         try:
@@ -200,18 +210,44 @@ class Client:
         body: Any = None,
         params: Params = None,
         auth: bool = True,
+        form: Form = None,
+        files: Files = None,
     ) -> Iterator[str]:
         """Send a request and yield the messages of the progress stream it answers.
 
-        A failure reported inside the stream raises ``StreamError`` after the
-        messages before it were yielded.
+        The answer's type picks the rules (``slipway.cli.stream``): a
+        ``text/plain`` stream yields lines and must end with ``OK``; a JSON
+        stream yields its ``Message`` fields; a plain JSON answer yields its
+        ``message`` when it has one. A failure reported inside the stream
+        raises ``StreamError`` after the messages before it were yielded.
         """
-        response = self.request(method, path, body=body, params=params, auth=auth, stream=True)
+        response = self.request(
+            method, path, body=body, params=params, auth=auth, stream=True, form=form, files=files
+        )
+        kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         with response:
             try:
-                yield from iter_stream(response.iter_lines())
+                if kind == PLAIN_TYPE:
+                    chunks = response.iter_content(chunk_size=None)
+                    yield from (line + "\n" for line in iter_plain(split_lines(chunks)))
+                elif kind == "application/json":
+                    yield from _json_message(response.content)
+                else:
+                    yield from iter_stream(response.iter_lines())
             except requests.RequestException as exc:
                 reason = describe_connection_error(exc)
                 raise CliError(
                     f"lost the connection to the Slipway API at {self.target}: {reason}"
                 ) from exc
+
+
+def _json_message(content: bytes) -> Iterator[str]:
+    """The ``message`` of a one-document JSON answer to a streaming route, if any."""
+    try:
+        body = json.loads(content) if content.strip() else None
+    except ValueError:
+        return
+    if isinstance(body, dict):
+        message = body.get("message", body.get("Message"))
+        if isinstance(message, str) and message.strip():
+            yield message if message.endswith("\n") else message + "\n"

@@ -9,7 +9,20 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from slipway import __version__
-from slipway.cli import apps, deploys, env, keys, nodes, platforms, quota, targets, teams, users
+from slipway.cli import (
+    apps,
+    cnames,
+    deploys,
+    env,
+    keys,
+    nodes,
+    platforms,
+    quota,
+    targets,
+    teams,
+    units,
+    users,
+)
 from slipway.cli.commands import Commands, Parser
 from slipway.cli.config import Config
 from slipway.cli.context import Context
@@ -27,6 +40,8 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     apps,
     env,
     deploys,
+    units,
+    cnames,
     platforms,
     quota,
     nodes,

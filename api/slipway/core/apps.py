@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from ..store import DuplicateKeyError
-from . import platforms, quota, schema, tokens, validation
+from . import gitserver, platforms, quota, schema, tokens, validation
 from .context import Context
 from .errors import Conflict, NotFound, PermissionDenied, ValidationError
 from .principal import APP, Principal, is_member, require_user
@@ -108,8 +108,15 @@ def create(
     except Exception:
         quota.release_app(ctx, owner)
         raise
+    gitserver.create_repository(ctx, doc, undo=lambda: _forget(ctx, app_name, owner))
     log.info("app %s created by %s for team %s", app_name, owner, team)
     return doc
+
+
+def _forget(ctx: Context, name: str, owner: str) -> None:
+    """Undo a creation that could not be completed."""
+    if ctx.store.delete_one(schema.APPS, {"_id": name}):
+        quota.release_app(ctx, owner)
 
 
 def list_for(ctx: Context, principal: Principal) -> list[dict[str, Any]]:
@@ -123,6 +130,7 @@ def list_for(ctx: Context, principal: Principal) -> list[dict[str, Any]]:
 def remove(ctx: Context, principal: Principal, name: str) -> dict[str, Any]:
     require_user(principal)
     doc = accessible(ctx, principal, name)
+    gitserver.remove_repository(ctx, name)
     tokens.revoke_app_tokens(ctx, name)
     if not ctx.store.delete_one(schema.APPS, {"_id": name}):
         raise NotFound(f"App {name} not found.")
@@ -142,6 +150,14 @@ def grant(ctx: Context, principal: Principal, name: str, team: Any) -> None:
     )
     if updated is None:
         raise Conflict("This team already has access to this app")
+    gitserver.grant_team(
+        ctx,
+        name,
+        team_name,
+        undo=lambda: ctx.store.update_one(
+            schema.APPS, {"_id": name}, {"$pull": {"teams": team_name}}
+        ),
+    )
 
 
 def revoke(ctx: Context, principal: Principal, name: str, team: Any) -> None:
@@ -155,12 +171,14 @@ def revoke(ctx: Context, principal: Principal, name: str, team: Any) -> None:
             "You can not revoke the access from this team, because it is the unique team "
             "with access to the app, and an app can not be orphaned"
         )
+    gitserver.revoke_team(ctx, name, team_name, doc["teams"])
     updated = ctx.store.update_one(
         schema.APPS,
         {"_id": name, "teams": team_name, "teams.1": {"$exists": True}},
         {"$pull": {"teams": team_name}},
     )
     if updated is None:
+        gitserver.repair(ctx, [name])
         raise Conflict("The app's teams changed meanwhile; try again.")
 
 

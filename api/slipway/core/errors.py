@@ -33,3 +33,15 @@ class Conflict(DomainError):
 
 class QuotaExceeded(DomainError):
     status = 403
+
+
+class Unavailable(DomainError):
+    """A component the operation needs (a node, the registry, the git server) failed."""
+
+    status = 503
+
+
+class BadGateway(DomainError):
+    """Another component the call drives (e.g. the git server) answered with an error."""
+
+    status = 502

@@ -6,7 +6,7 @@ import hashlib
 from typing import Any
 
 from ..store import DuplicateKeyError
-from . import schema, validation
+from . import gitserver, schema, validation
 from .context import Context
 from .errors import Conflict, NotFound
 from .principal import Principal, require_user
@@ -30,6 +30,13 @@ def add(ctx: Context, principal: Principal, name: Any, key: Any) -> dict[str, An
         if exc.fields == ("body",):
             raise Conflict("Key already exists.") from exc
         raise Conflict(f"You already have a key named {key_name}.") from exc
+    gitserver.add_key(
+        ctx,
+        email,
+        key_name,
+        _view(doc)["key"],
+        undo=lambda: ctx.store.delete_one(schema.KEYS, {"_id": doc["_id"]}),
+    )
     return _view(doc)
 
 
@@ -60,6 +67,8 @@ def remove(ctx: Context, principal: Principal, name: Any = None, key: Any = None
     else:
         raise validation.ValidationError("Name the key to remove (name or key).")
     found = ctx.store.find_one(schema.KEYS, query)
+    if found is not None:
+        gitserver.remove_key(ctx, email, found["name"])
     if found is None or not ctx.store.delete_one(schema.KEYS, {"_id": found["_id"]}):
         raise NotFound("Key not found.")
     return found["name"]

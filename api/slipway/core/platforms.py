@@ -12,7 +12,12 @@ from .store_errors import translate_duplicates
 
 
 def _view(doc: dict[str, Any]) -> dict[str, Any]:
-    return {"name": doc["_id"], "disabled": bool(doc.get("disabled"))}
+    return {
+        "name": doc["_id"],
+        "disabled": bool(doc.get("disabled")),
+        "image": doc.get("image", ""),
+        "built": doc.get("built", ""),
+    }
 
 
 def list_all(ctx: Context, principal: Principal) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ PLATFORMS = "platforms"
 RESET_TOKENS = "reset_tokens"
 DEPLOYS = "deploys"
 NODES = "nodes"
+COUNTERS = "counters"
 
 COLLECTIONS = (
     Collection(USERS),
@@ -23,5 +24,6 @@ COLLECTIONS = (
     Collection(PLATFORMS),
     Collection(RESET_TOKENS, indexes=("user",)),
     Collection(NODES, indexes=("pool",)),
+    Collection(COUNTERS),
     Collection(DEPLOYS, unique=(("app", "version"),), indexes=("app",)),
 )

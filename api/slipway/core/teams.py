@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import schema, validation
+from . import gitserver, schema, validation
 from .context import Context
 from .errors import Conflict, NotFound, PermissionDenied
 from .principal import Principal, is_member, require_user
@@ -75,6 +75,14 @@ def add_user(ctx: Context, principal: Principal, name: str, email: Any) -> None:
     )
     if updated is None:
         raise Conflict(f"User {address} is already in the team {name}.")
+    gitserver.grant_member(
+        ctx,
+        name,
+        address,
+        undo=lambda: ctx.store.update_one(
+            schema.TEAMS, {"_id": name}, {"$pull": {"users": address}}
+        ),
+    )
 
 
 def remove_user(ctx: Context, principal: Principal, name: str, email: Any) -> None:
@@ -87,10 +95,12 @@ def remove_user(ctx: Context, principal: Principal, name: str, email: Any) -> No
     )
     if doc["users"] == [address]:
         raise last
+    lost = gitserver.revoke_member(ctx, name, address)
     removed = ctx.store.update_one(
         schema.TEAMS,
         {"_id": name, "users": address, "users.1": {"$exists": True}},
         {"$pull": {"users": address}},
     )
     if removed is None:
+        gitserver.repair(ctx, lost)
         raise last

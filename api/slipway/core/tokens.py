@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import secrets
 from typing import Any
 
@@ -89,17 +90,30 @@ def resolve(ctx: Context, raw: str | None) -> Principal:
         if ctx.store.get(schema.APPS, doc["app"]) is None:
             raise AuthenticationError(INVALID)
         return Principal(kind=APP, token_id=doc["_id"], app=doc["app"])
-    email = doc["user"]
+    return _user_principal(ctx, doc["kind"], doc["_id"], doc["user"])
+
+
+def _user_principal(ctx: Context, kind: str, token_id: str, email: str) -> Principal:
     if ctx.store.get(schema.USERS, email) is None:
         raise AuthenticationError(INVALID)
     teams = tuple(sorted(t["_id"] for t in ctx.store.find(schema.TEAMS, {"users": email})))
     return Principal(
-        kind=doc["kind"],
-        token_id=doc["_id"],
-        email=email,
-        teams=teams,
-        is_admin=ctx.admin_team in teams,
+        kind=kind, token_id=token_id, email=email, teams=teams, is_admin=ctx.admin_team in teams
     )
+
+
+def resolve_pusher(ctx: Context, raw: str | None, email: Any) -> Principal:
+    """The user a git push deploys as: the git server presents its deploy token and the pusher.
+
+    The git server has already checked the pusher may write the app's repository;
+    the deploy still checks the user's access to the app.
+    """
+    secret = ctx.config["git:deploy-token"]
+    if not secret or not raw or not hmac.compare_digest(raw.encode(), secret.encode()):
+        raise AuthenticationError(INVALID)
+    if not isinstance(email, str) or not email:
+        raise AuthenticationError("The git server did not name the user who pushed.")
+    return _user_principal(ctx, USER, "git-deploy", email)
 
 
 def revoke(ctx: Context, principal: Principal) -> None:

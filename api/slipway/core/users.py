@@ -7,7 +7,7 @@ import logging
 import secrets
 from typing import Any
 
-from . import schema, tokens, validation
+from . import gitserver, schema, tokens, validation
 from .context import Context
 from .errors import AuthenticationError, NotFound, PermissionDenied, ValidationError
 from .passwords import check_password, generate_password, hash_password
@@ -37,6 +37,9 @@ def create(ctx: Context, actor: Principal | None, email: Any, password: Any) -> 
     }
     with translate_duplicates("This email is already registered."):
         ctx.store.insert(schema.USERS, doc)
+    gitserver.create_user(
+        ctx, address, undo=lambda: ctx.store.delete_one(schema.USERS, {"_id": address})
+    )
     log.info("user %s created", address)
     return public_view(doc, ())
 
@@ -174,6 +177,7 @@ def remove(ctx: Context, principal: Principal, email: Any = None) -> str:
                 f"This user is the last member of the team {team['_id']}: "
                 "remove the team or add another member first."
             )
+    gitserver.remove_user(ctx, target)
     ctx.store.update_many(schema.TEAMS, {"users": target}, {"$pull": {"users": target}})
     ctx.store.delete_many(schema.KEYS, {"user": target})
     ctx.store.delete_many(schema.TOKENS, {"user": target})

@@ -2,8 +2,11 @@
 
 The fake API is a real HTTP server on 127.0.0.1 that answers from a table of
 canned replies and records every request, so the tests exercise the real
-``requests`` client, headers, bodies and streams. ``test_cli_live.py`` runs
-against the real API instead (the ``live_api`` fixture of tests/unit/conftest.py).
+``requests`` client, headers, bodies and streams. ``stream_api`` is the same
+idea on werkzeug, for the deploy path: it decodes forms and multipart uploads
+and streams ``text/plain`` answers line by line, as the API does.
+``test_cli_live.py`` runs against the real API instead (the ``live_api``
+fixture of tests/unit/conftest.py).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import json
 import socket
 import sys
 import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -20,6 +24,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
 
 from slipway.cli.main import main
 
@@ -199,3 +205,96 @@ def logged_in(home, fake_api) -> Path:
     (directory / "target").write_text(f"{fake_api.url}\n")
     (directory / "token").write_text("tok-123\n")
     return directory
+
+
+@dataclass
+class Seen:
+    """A request the werkzeug API received, decoded."""
+
+    method: str
+    path: str
+    args: dict[str, list[str]]
+    form: dict[str, list[str]]
+    files: dict[str, bytes]
+    headers: dict[str, str]
+
+
+Handler = Callable[[Request], Response]
+
+
+@dataclass
+class StreamApi:
+    """Handlers by (method, path) on a werkzeug server; every request is recorded."""
+
+    url: str = ""
+    routes: dict[tuple[str, str], Handler] = field(default_factory=dict)
+    seen: list[Seen] = field(default_factory=list)
+
+    def on(self, method: str, path: str, handler: Handler) -> None:
+        self.routes[(method, path)] = handler
+
+    def plain(self, method: str, path: str, lines: Iterable[str]) -> None:
+        """Answer with a text/plain stream, one chunk per line."""
+        kept = list(lines)
+        self.on(method, path, lambda _request: plain_stream(kept))
+
+    def json(self, method: str, path: str, status: int, body: Any) -> None:
+        payload = json.dumps(body)
+        self.on(
+            method,
+            path,
+            lambda _request: Response(payload, status=status, mimetype="application/json"),
+        )
+
+    def last(self) -> Seen:
+        return self.seen[-1]
+
+    def wsgi(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        request = Request(environ)
+        self.seen.append(
+            Seen(
+                request.method,
+                request.path,
+                request.args.to_dict(flat=False),
+                request.form.to_dict(flat=False),
+                {name: upload.read() for name, upload in request.files.items()},
+                dict(request.headers.items()),
+            )
+        )
+        handler = self.routes.get((request.method, request.path))
+        if handler is None:
+            message = {"error": f"no route for {request.method} {request.path}"}
+            response = Response(json.dumps(message), status=404, mimetype="application/json")
+        else:
+            response = handler(request)
+        return response(environ, start_response)
+
+
+def plain_stream(lines: Iterable[str]) -> Response:
+    """A streamed text/plain answer: each item is sent (and flushed) as one line."""
+
+    def generate() -> Iterator[bytes]:
+        for line in lines:
+            yield (line + "\n").encode()
+
+    return Response(generate(), mimetype="text/plain", direct_passthrough=True)
+
+
+@pytest.fixture
+def stream_api(home) -> Iterator[StreamApi]:
+    """A werkzeug API on 127.0.0.1, set as the current target with a stored token."""
+    api = StreamApi()
+    server = make_server("127.0.0.1", 0, api.wsgi, threaded=True)
+    api.url = f"http://127.0.0.1:{server.server_port}"
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02})
+    thread.daemon = True
+    thread.start()
+    directory = home / ".slipway"
+    directory.mkdir(mode=0o700)
+    (directory / "targets").write_text(f"werkzeug\t{api.url}\n")
+    (directory / "target").write_text(f"{api.url}\n")
+    (directory / "token").write_text("tok-456\n")
+    yield api
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)

@@ -89,7 +89,12 @@ def test_app_list_empty(cli, fake_api, logged_in):
 
 
 def test_app_info(cli, fake_api, logged_in):
-    fake_api.reply("GET", "/apps/blog", 200, BLOG)
+    app = {
+        **BLOG,
+        "processes": {"web": "gunicorn blog:app", "worker": "python worker.py"},
+        "release": {"version": 3, "image": "10.0.0.2:5000/app-blog:v3"},
+    }
+    fake_api.reply("GET", "/apps/blog", 200, app)
     fake_api.reply("GET", "/apps/blog/quota", 200, {"InUse": 2, "Limit": -1})
     result = cli("app-info", "-a", "blog")
     assert result.out == (
@@ -101,13 +106,22 @@ def test_app_info(cli, fake_api, logged_in):
         "Owner: ana@example.com\n"
         "Team owner: devs\n"
         "Deploys: 3\n"
+        "Release: v3 (10.0.0.2:5000/app-blog:v3)\n"
         "Pool: default\n"
         "Plan: small\n"
         "Quota: 2/unlimited units\n"
         "\n"
+        "Processes: 2\n"
+        "+---------+-------------------+\n"
+        "| Process | Command           |\n"
+        "+---------+-------------------+\n"
+        "| web     | gunicorn blog:app |\n"
+        "| worker  | python worker.py  |\n"
+        "+---------+-------------------+\n"
+        "\n"
         "Units: 2\n"
         "+--------------+---------+---------+----------------+\n"
-        "| Unit         | Process | State   | Address        |\n"
+        "| Unit         | Process | State   | Host:Port      |\n"
         "+--------------+---------+---------+----------------+\n"
         "| 0a1b2c3d4e5f | worker  | error   | 10.0.0.6:49154 |\n"
         "| 9f8e7d6c5b4a | web     | started | 10.0.0.5:49153 |\n"
@@ -116,7 +130,16 @@ def test_app_info(cli, fake_api, logged_in):
 
 
 def test_app_info_without_units_or_quota(cli, fake_api, logged_in):
-    app = {**BLOG, "units": [], "cname": [], "pool": "", "plan": {}, "description": "notes"}
+    app = {
+        **BLOG,
+        "units": [],
+        "cname": [],
+        "pool": "",
+        "plan": {},
+        "description": "notes",
+        "processes": {},
+        "release": None,
+    }
     fake_api.reply("GET", "/apps/blog", 200, app)
     fake_api.reply("GET", "/apps/blog/quota", 404, {"error": "not here"})
     assert cli("app-info", "--app", "blog").out == (

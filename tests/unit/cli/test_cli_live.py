@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import requests
 
 from slipway.cli.apps import addresses, units_summary
 from slipway.cli.output import render_table
@@ -135,7 +136,7 @@ def test_cli_drives_a_live_api(live_api, slipway):
     assert slipway.ok("platform-add", platform, token=live_api.admin_token) == (
         f'Platform "{platform}" successfully added!\n'
     )
-    assert f"- {platform}\n" in slipway.ok("platform-list")
+    assert re.search(rf"^\| {platform} +\| enabled", slipway.ok("platform-list"), re.M)
 
     # App.
     created = slipway.ok("app-create", app, platform, "-t", team)
@@ -246,3 +247,82 @@ def test_cli_user_removes_itself(live_api, slipway):
     assert slipway.ok("user-remove", "-y") == f'User "{email}" successfully removed!\n'
     assert not (slipway.home / ".slipway" / "token").exists()
     assert slipway("login", email, stdin=f"{PASSWORD}\n").code == 1
+
+
+def api_error_line(live_api, token: str, method: str, path: str, **kwargs) -> str:
+    """The ``Error:`` line the CLI must print for what the API refuses with a JSON error."""
+    answer = requests.request(
+        method,
+        live_api.url.rstrip("/") + path,
+        headers={"Authorization": f"bearer {token}"},
+        timeout=30,
+        **kwargs,
+    )
+    assert answer.status_code >= 400, answer.text
+    assert answer.headers["Content-Type"].startswith("application/json")
+    return f"Error: {' '.join(answer.json()['error'].split())}\n"
+
+
+def test_cli_deploy_path_without_docker_nodes(live_api, slipway):
+    """Without nodes nothing can run: each command fails before streaming, on one line."""
+    suffix = uuid.uuid4().hex[:8]
+    email, team, app = f"dev-{suffix}@example.com", f"team-{suffix}", f"shop-{suffix}"
+    platform = f"static{suffix}"
+    slipway.ok("target-add", "live", live_api.url.rstrip("/"), "-s")
+    slipway.ok("user-create", email, stdin=f"{PASSWORD}\n")
+    slipway.ok("login", email, stdin=f"{PASSWORD}\n")
+    token = (slipway.home / ".slipway" / "token").read_text().strip()
+    slipway.ok("team-create", team)
+    slipway.ok("app-create", app, "python", "-t", team)
+
+    # Platforms: added (no registry here, so nothing to build), listed, disabled, enabled.
+    assert slipway.ok("platform-add", platform, token=live_api.admin_token) == (
+        f'Platform "{platform}" successfully added!\n'
+    )
+    listed = json.loads(slipway.ok("platform-list", "--json"))
+    assert {"name", "disabled", "image", "built"} <= set(listed[0])
+    row = re.compile(rf"^\| {platform} +\| (?P<state>[a-z, ]+?) +\|", re.M)
+    match = row.search(slipway.ok("platform-list"))
+    assert match is not None
+    assert match["state"].startswith("enabled")
+    slipway.ok("platform-update", platform, "--disable", token=live_api.admin_token)
+    assert row.search(slipway.ok("platform-list")) is None  # users see enabled ones only
+    match = row.search(slipway.ok("platform-list", token=live_api.admin_token))
+    assert match is not None
+    assert match["state"].startswith("disabled")
+    slipway.ok("platform-update", platform, "--enable", token=live_api.admin_token)
+    assert row.search(slipway.ok("platform-list")) is not None
+    denied = slipway("platform-update", platform, "--disable")
+    assert denied.code == 1
+
+    # app-info of an app never deployed: no release, no processes, no units.
+    shown = slipway.ok("app-info", "-a", app)
+    assert shown.startswith(f"Application: {app}\n")
+    for absent in ("Release:", "Processes:", "Units:"):
+        assert absent not in shown
+
+    # app-deploy packs the directory and the API refuses it before streaming.
+    (slipway.workdir / "app.py").write_text("print('hi')\n")
+    (slipway.workdir / "Procfile").write_text("web: python app.py\n")
+    archive = {"file": ("archive.tar.gz", b"not checked first", "application/gzip")}
+    expected = api_error_line(
+        live_api, token, "POST", f"/apps/{app}/deploy", files=archive, data={"origin": "app-deploy"}
+    )
+    run = slipway("app-deploy", "-a", app)
+    assert (run.code, run.err) == (1, expected)
+    assert run.out.startswith("Uploading 2 files (")
+
+    # Unit changes and restarts need nodes too.
+    expected = api_error_line(live_api, token, "PUT", f"/apps/{app}/units", data={"units": "1"})
+    run = slipway("unit-add", "1", "-a", app)
+    assert (run.code, run.out, run.err) == (1, "", expected)
+    run = slipway("app-restart", "-a", app)
+    assert (run.code, run.out) == (1, "")
+    assert run.err == api_error_line(live_api, token, "POST", f"/apps/{app}/restart")
+
+    # Nothing was deployed, so there is nothing to roll back to.
+    run = slipway("app-deploy-rollback", "-a", app, "-v", "1", "-y")
+    assert (run.code, run.out) == (1, "")
+    assert run.err == api_error_line(
+        live_api, token, "POST", f"/apps/{app}/deploy/rollback", data={"version": "1"}
+    )

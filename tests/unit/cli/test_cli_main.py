@@ -45,7 +45,7 @@ def test_json_flag_before_or_after_the_command(cli, fake_api, logged_in):
     expected = [{"name": "go", "disabled": False}]
     assert json.loads(cli("--json", "platform-list").out) == expected
     assert json.loads(cli("platform-list", "--json").out) == expected
-    assert cli("platform-list").out == "- go\n"
+    assert cli("platform-list").out.splitlines()[3] == "| go   | enabled |       |"
 
 
 def test_not_logged_in(cli, fake_api, home):

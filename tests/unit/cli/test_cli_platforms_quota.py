@@ -1,30 +1,6 @@
 import json
 
 
-def test_platform_list(cli, fake_api, logged_in):
-    fake_api.reply(
-        "GET",
-        "/platforms",
-        200,
-        [{"name": "ruby", "disabled": True}, {"name": "Go", "disabled": False}],
-    )
-    assert cli("platform-list").out == "- Go\n- ruby (disabled)\n"
-
-
-def test_platform_list_empty(cli, fake_api, logged_in):
-    fake_api.reply("GET", "/platforms", 204)
-    assert cli("platform-list").out == ""
-    assert json.loads(cli("platform-list", "--json").out) == []
-
-
-def test_platform_add(cli, fake_api, logged_in):
-    fake_api.reply("POST", "/platforms", 201)
-    assert cli("platform-add", "python").out == 'Platform "python" successfully added!\n'
-    assert fake_api.last().body == {"name": "python"}
-    fake_api.reply("POST", "/platforms", 403, {"error": "You must be an admin"})
-    assert cli("platform-add", "python").err == "Error: You must be an admin\n"
-
-
 def test_quota_view_for_yourself(cli, fake_api, logged_in):
     fake_api.reply(
         "GET", "/users/info", 200, {"email": "ana@x.com", "teams": [], "is_admin": False}

@@ -91,5 +91,5 @@ def test_environment_target_is_used(cli, fake_api, monkeypatch):
     monkeypatch.setenv("SLIPWAY_TARGET", fake_api.url)
     monkeypatch.setenv("SLIPWAY_TOKEN", "env-token")
     result = cli("platform-list")
-    assert result.out == "- python\n"
+    assert "| python | enabled |" in result.out
     assert fake_api.last().headers["Authorization"] == "bearer env-token"
