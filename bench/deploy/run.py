@@ -83,12 +83,12 @@ def node_container(node_id: str) -> tuple[str, str]:
 
 def context_tar(app_dir: Path, dockerfile: str) -> bytes:
     buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w") as tar:
-        tar.add(app_dir, arcname="app")
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.GNU_FORMAT) as tar:
         data = dockerfile.encode()
         info = tarfile.TarInfo("Dockerfile")
         info.size = len(data)
         tar.addfile(info, io.BytesIO(data))
+        tar.add(app_dir, arcname="app")
     return buffer.getvalue()
 
 
