@@ -63,6 +63,8 @@ def test_git_push_builds_routes_and_names_the_app(developer: Developer, work: Pa
 
 def test_push_v2_under_load_loses_no_request(developer: Developer, work: Path) -> None:
     developer.ok("env-set", "-a", APP, "APP_MESSAGE=second message")
+    page = through_router(HOST).text
+    assert "version: v1" in page and "message: second message" in page, "env-set restarts"
     _set_version(work, "v2")
     developer.commit(work, "v2")
     failures: list[str] = []

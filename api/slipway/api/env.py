@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from ..core import env
+from ..core import apps, env
+from ..core.errors import DomainError
+from ..provision import deployer
 from . import bodies, streams
 from .auth import context, principal
 from .errors import BadRequest
@@ -44,8 +46,7 @@ def set_values(name: str) -> Response:
     restart = not bodies.flag(flags, "noRestart", "norestart", "NoRestart")
     names = env.set_values(context(), principal(), name, values, private=private, restart=restart)
     lines = [f"---- Setting {len(names)} new environment variables ----"]
-    lines.append("Restart requested: applies when the app has units." if restart else "No restart.")
-    return streams.messages(lines)
+    return streams.messages(lines + _restart(name, restart))
 
 
 @bp.delete("/apps/<name>/env")
@@ -53,4 +54,20 @@ def unset(name: str) -> Response:
     names = _requested_names()
     restart = not bodies.flag({}, "noRestart", "norestart", "NoRestart")
     removed = env.unset(context(), principal(), name, names, restart=restart)
-    return streams.messages([f"---- Unsetting {len(removed)} environment variables ----"])
+    lines = [f"---- Unsetting {len(removed)} environment variables ----"]
+    return streams.messages(lines + _restart(name, restart and bool(removed)))
+
+
+def _restart(app: str, wanted: bool) -> list[str]:
+    """Restart the app's units so they see the change; the change is stored either way."""
+    if not wanted:
+        return ["No restart."]
+    ctx, who = context(), principal()
+    if not any(u.get("status") == "started" for u in apps.get(ctx, app).get("units", [])):
+        return ["The app has no running units: the change applies when it starts."]
+    lines: list[str] = []
+    try:
+        deployer.restart(ctx, who, app, None, lines.append)
+    except DomainError as exc:
+        lines.append(f"The variables are set, but the restart failed: {exc.message}")
+    return lines
