@@ -525,13 +525,17 @@ def _process(doc: dict[str, Any], process: str | None) -> str:
     return name
 
 
-def add_units(
-    ctx: Context, principal: Principal, app: str, count: int, process: str | None, say: Log
-) -> None:
+def _check_unit_change(ctx: Context, principal: Principal, app: str, count: int) -> None:
     require_user(principal)
     apps.accessible(ctx, principal, app)
     if not 1 <= count <= 100:
         raise ValidationError("The number of units must be between 1 and 100.")
+
+
+def add_units(
+    ctx: Context, principal: Principal, app: str, count: int, process: str | None, say: Log
+) -> None:
+    _check_unit_change(ctx, principal, app, count)
     with locked(ctx, app, principal, "unit-add"):
         doc = apps.get(ctx, app)
         release = current_release(doc)
@@ -558,10 +562,7 @@ def _check_unit_quota(ctx: Context, doc: dict[str, Any], count: int) -> None:
 def remove_units_of(
     ctx: Context, principal: Principal, app: str, count: int, process: str | None, say: Log
 ) -> None:
-    require_user(principal)
-    apps.accessible(ctx, principal, app)
-    if not 1 <= count <= 100:
-        raise ValidationError("The number of units must be between 1 and 100.")
+    _check_unit_change(ctx, principal, app, count)
     with locked(ctx, app, principal, "unit-remove"):
         doc = apps.get(ctx, app)
         name = _process(doc, process)
