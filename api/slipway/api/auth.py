@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -34,8 +33,7 @@ def git_deploy(max_upload: int) -> Callable[[View], View]:
 
 
 def _pusher(token: str | None) -> Principal | None:
-    secret = context().config["git:deploy-token"]
-    if not (secret and token and hmac.compare_digest(token.encode(), secret.encode())):
+    if not tokens.is_deploy_token(context(), token):
         return None
     return tokens.resolve_pusher(
         context(), token, request.args.get("user") or request.form.get("user")

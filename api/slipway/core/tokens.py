@@ -102,14 +102,19 @@ def _user_principal(ctx: Context, kind: str, token_id: str, email: str) -> Princ
     )
 
 
+def is_deploy_token(ctx: Context, raw: str | None) -> bool:
+    """Whether ``raw`` is the git server's deploy token (``git:deploy-token``)."""
+    secret = ctx.config["git:deploy-token"]
+    return bool(secret and raw and hmac.compare_digest(raw.encode(), secret.encode()))
+
+
 def resolve_pusher(ctx: Context, raw: str | None, email: Any) -> Principal:
     """The user a git push deploys as: the git server presents its deploy token and the pusher.
 
     The git server has already checked the pusher may write the app's repository;
     the deploy still checks the user's access to the app.
     """
-    secret = ctx.config["git:deploy-token"]
-    if not secret or not raw or not hmac.compare_digest(raw.encode(), secret.encode()):
+    if not is_deploy_token(ctx, raw):
         raise AuthenticationError(INVALID)
     if not isinstance(email, str) or not email:
         raise AuthenticationError("The git server did not name the user who pushed.")

@@ -525,9 +525,18 @@ def _process(doc: dict[str, Any], process: str | None) -> str:
     return name
 
 
-def _check_unit_change(ctx: Context, principal: Principal, app: str, count: int) -> None:
+@contextlib.contextmanager
+def _changing(
+    ctx: Context, principal: Principal, app: str, action: str
+) -> Iterator[dict[str, Any]]:
+    """Check access, hold the app's lock, and give the app as it is under the lock."""
     require_user(principal)
     apps.accessible(ctx, principal, app)
+    with locked(ctx, app, principal, action):
+        yield apps.get(ctx, app)
+
+
+def _check_count(count: int) -> None:
     if not 1 <= count <= 100:
         raise ValidationError("The number of units must be between 1 and 100.")
 
@@ -535,9 +544,8 @@ def _check_unit_change(ctx: Context, principal: Principal, app: str, count: int)
 def add_units(
     ctx: Context, principal: Principal, app: str, count: int, process: str | None, say: Log
 ) -> None:
-    _check_unit_change(ctx, principal, app, count)
-    with locked(ctx, app, principal, "unit-add"):
-        doc = apps.get(ctx, app)
+    _check_count(count)
+    with _changing(ctx, principal, app, "unit-add") as doc:
         release = current_release(doc)
         name = _process(doc, process)
         _check_unit_quota(ctx, doc, count)
@@ -562,9 +570,8 @@ def _check_unit_quota(ctx: Context, doc: dict[str, Any], count: int) -> None:
 def remove_units_of(
     ctx: Context, principal: Principal, app: str, count: int, process: str | None, say: Log
 ) -> None:
-    _check_unit_change(ctx, principal, app, count)
-    with locked(ctx, app, principal, "unit-remove"):
-        doc = apps.get(ctx, app)
+    _check_count(count)
+    with _changing(ctx, principal, app, "unit-remove") as doc:
         name = _process(doc, process)
         mine = [u for u in doc.get("units", []) if u["process"] == name]
         if count > len(mine):
@@ -579,10 +586,7 @@ def remove_units_of(
 
 def restart(ctx: Context, principal: Principal, app: str, process: str | None, say: Log) -> None:
     """Replace the units (of one process) with fresh ones of the same release."""
-    require_user(principal)
-    apps.accessible(ctx, principal, app)
-    with locked(ctx, app, principal, "restart"):
-        doc = apps.get(ctx, app)
+    with _changing(ctx, principal, app, "restart") as doc:
         release = current_release(doc)
         only = _process(doc, process) if process else None
         say(f"---> Restarting {app}" + (f" ({only})" if only else ""))
@@ -590,10 +594,7 @@ def restart(ctx: Context, principal: Principal, app: str, process: str | None, s
 
 
 def stop(ctx: Context, principal: Principal, app: str, process: str | None, say: Log) -> None:
-    require_user(principal)
-    apps.accessible(ctx, principal, app)
-    with locked(ctx, app, principal, "stop"):
-        doc = apps.get(ctx, app)
+    with _changing(ctx, principal, app, "stop") as doc:
         only = _process(doc, process) if process else None
         chosen = [u for u in doc.get("units", []) if only in (None, u["process"])]
         routed = routed_process(doc["processes"]) if doc.get("processes") else None
@@ -607,10 +608,7 @@ def stop(ctx: Context, principal: Principal, app: str, process: str | None, say:
 
 
 def start(ctx: Context, principal: Principal, app: str, process: str | None, say: Log) -> None:
-    require_user(principal)
-    apps.accessible(ctx, principal, app)
-    with locked(ctx, app, principal, "start"):
-        doc = apps.get(ctx, app)
+    with _changing(ctx, principal, app, "start") as doc:
         release = current_release(doc)
         only = _process(doc, process) if process else None
         routed = routed_process(release.processes)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import docker
 import requests
@@ -18,6 +18,17 @@ class ImageError(Exception):
     """A build, push or pull failed; the message is the engine's own words."""
 
 
+@contextlib.contextmanager
+def _engine_errors(what: str) -> Iterator[None]:
+    """Turn the engine's and the SDK's errors into ImageError naming ``what`` failed."""
+    try:
+        yield
+    except platform_images.PlatformBuildError as exc:
+        raise ImageError(str(exc)) from None
+    except (DockerException, requests.RequestException) as exc:
+        raise ImageError(f"{what}: {exc}") from None
+
+
 def build(
     engine: docker.DockerClient,
     context: bytes,
@@ -27,31 +38,19 @@ def build(
     labels: dict[str, str] | None = None,
 ) -> str:
     """Build ``context`` (an uncompressed tar) as ``tag``, logging each output line indented."""
-    try:
+    with _engine_errors(f"the build of {tag} failed"):
         return platform_images.run_build(engine, context, tag=tag, log=log, labels=labels)
-    except platform_images.PlatformBuildError as exc:
-        raise ImageError(str(exc)) from None
-    except (DockerException, requests.RequestException) as exc:
-        raise ImageError(f"the build of {tag} failed: {exc}") from None
 
 
 def push(engine: docker.DockerClient, tag: str, log: Log) -> None:
-    try:
+    with _engine_errors(f"cannot push {tag}"):
         platform_images.push(engine, tag, log)
-    except platform_images.PlatformBuildError as exc:
-        raise ImageError(str(exc)) from None
-    except (DockerException, requests.RequestException) as exc:
-        raise ImageError(f"cannot push {tag}: {exc}") from None
 
 
 def ensure(engine: docker.DockerClient, tag: str, log: Log) -> None:
     """Make ``tag`` present on the node, pulling it from its registry when missing."""
-    try:
+    with _engine_errors(f"cannot pull {tag}"):
         platform_images.ensure_image(engine, tag, log)
-    except platform_images.PlatformBuildError as exc:
-        raise ImageError(str(exc)) from None
-    except (DockerException, requests.RequestException) as exc:
-        raise ImageError(f"cannot pull {tag}: {exc}") from None
 
 
 def prune(engine: docker.DockerClient) -> None:
