@@ -6,6 +6,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
+# The ops toolchain (Ansible, molecule, linters) goes into the same venv, with
+# its own stamp so `make venv` stays light.
+OPS_STAMP := $(VENV)/.installed-ops
 
 # Debian components the tests start for real: the router (nginx + Lua, Redis),
 # bind9 for signed DNS updates, OpenSSH and git for the git server, beanstalkd
@@ -14,8 +17,14 @@ TEST_PACKAGES := nginx libnginx-mod-http-lua lua-nginx-redis redis-server wrk bi
 	openssh-server openssh-client git beanstalkd
 # Suites that run real components on 127.0.0.1 (no containers).
 COMPONENT_SUITES := tests/router tests/dns_updates tests/gandalf
+PYTHON_DIRS := api tests bench collections molecule
+COLLECTION_DIR := collections/ansible_collections/slipway/paas
+# `make test` runs these tiers in order and ends with each one's seconds;
+# `make test-fast` runs the first three (no containers).
+TEST_FAST_TIERS := lint unit components
+TEST_TIERS := $(TEST_FAST_TIERS) images molecule sandbox-test
 
-.PHONY: help venv lint unit test-packages components test bench-api bench-router dev clean
+.PHONY: help venv lint lint-python test-packages components test test-fast bench-api bench-router bench-deploy bench-cluster dev clean
 
 help: ## List the targets
 	@grep -hE '^[a-z][a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | \
@@ -29,12 +38,16 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP) ## Create the Python venv with the pinned toolchain
 
-lint: $(STAMP) ## ruff over the Python code
-	$(VENV)/bin/ruff check api tests bench collections
-	$(VENV)/bin/ruff format --check api tests bench collections
+lint: lint-python lint-ansible ## ruff, yamllint and ansible-lint
 
-unit: $(STAMP) test-packages ## Unit tests: core, store contract, API, CLI against a live API, daemons
+lint-python: $(STAMP) ## ruff over the Python code
+	$(VENV)/bin/ruff check $(PYTHON_DIRS)
+	$(VENV)/bin/ruff format --check $(PYTHON_DIRS)
+
+unit: $(OPS_STAMP) test-packages ## Unit tests: core, store, API, CLI and modules against a live API, daemons, playbook checks, collection sanity
 	$(VENV)/bin/pytest tests/unit
+	$(VENV)/bin/pytest -p no:cacheprovider $(COLLECTION_DIR)/tests/unit tests/ansible_modules
+	$(MAKE) --no-print-directory test-ansible
 
 test-packages: ## Install the Debian components the tests run, when missing (needs root)
 	@missing=$$(for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -47,7 +60,11 @@ test-packages: ## Install the Debian components the tests run, when missing (nee
 components: $(STAMP) test-packages ## Router, DNS updates and git server against real nginx, Redis, bind, sshd
 	$(VENV)/bin/pytest -p no:cacheprovider $(COMPONENT_SUITES)
 
-test: lint unit components ansible-checks sandbox-test ## Everything CI runs: Python, components, Ansible, roles, the sandbox
+test: ## Everything CI runs, tier by tier (lint, unit, components, images, molecule, sandbox); ends with each tier's seconds
+	@MAKE="$(MAKE)" bash tests/tiers.sh $(TEST_TIERS)
+
+test-fast: ## The inner loop: lint, unit and component tests, no containers (a few minutes)
+	@MAKE="$(MAKE)" bash tests/tiers.sh $(TEST_FAST_TIERS)
 
 bench-api: $(STAMP) ## API latency and throughput on SQLite
 	$(PY) bench/api/run.py
@@ -55,8 +72,11 @@ bench-api: $(STAMP) ## API latency and throughput on SQLite
 bench-router: $(STAMP) test-packages ## Router throughput and p99 against direct and static nginx
 	$(PY) bench/router/run.py
 
-bench-deploy: $(OPS_STAMP) ## Deploy time (git push) vs plain docker build+run; router vs direct (needs make up)
-	$(VENV)/bin/python bench/deploy/run.py
+bench-deploy: $(OPS_STAMP) test-packages ## Deploy time (git push) vs plain docker build+run; router vs direct (needs make up)
+	$(PY) bench/deploy/run.py
+
+bench-cluster: $(OPS_STAMP) ## Sandbox bring-up: make down, make up, then site.yml again (re-run / fresh ratio)
+	$(PY) bench/cluster/run.py
 
 dev: $(STAMP) ## Run the API locally on SQLite (http://127.0.0.1:8080)
 	$(VENV)/bin/slipway-api dev
@@ -65,16 +85,13 @@ clean: ## Remove the venv and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .slipway-dev
 
 # --- Operations: Ansible toolchain, sandbox cluster, role tests --------------
-# The ops toolchain (Ansible, molecule, linters) goes into the same venv, with
-# its own stamp so `make venv` stays light.
-OPS_STAMP := $(VENV)/.installed-ops
 ANSIBLE_PLAYBOOK := $(VENV)/bin/ansible-playbook
 SANDBOX_INVENTORY ?= inventories/sandbox
 SANDBOX_DIR := .sandbox
 # Every role with a molecule scenario under molecule/<role>/.
 MOLECULE_SCENARIOS := $(sort $(patsubst molecule/%/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
-OPS_TARGETS := host image up down site site-idempotent ansible-checks sandbox-test molecule $(addprefix molecule-,$(MOLECULE_SCENARIOS)) \
-	lint-ansible test-ansible test-platforms smoke e2e bench-deploy clean-sandbox
+OPS_TARGETS := unit host image test-image up down site site-idempotent site-check images sandbox-test molecule $(addprefix molecule-,$(MOLECULE_SCENARIOS)) \
+	lint-ansible test-ansible test-platforms smoke e2e bench-deploy bench-cluster clean-sandbox
 
 .PHONY: ops-venv $(OPS_TARGETS)
 
@@ -96,6 +113,9 @@ host: $(OPS_STAMP) ## Install docker.io + debootstrap and start dockerd if none 
 image: host ## Build the systemd Debian base image (debootstrap, cached by recipe hash)
 	$(ANSIBLE_PLAYBOOK) playbooks/sandbox_image.yml
 
+test-image: host ## The base image plus every role's Debian packages, for molecule (cached by recipe hash)
+	$(ANSIBLE_PLAYBOOK) playbooks/test_image.yml
+
 up: $(OPS_STAMP) ## Stand the sandbox cluster up on this machine and run site.yml
 	$(ANSIBLE_PLAYBOOK) -i $(SANDBOX_INVENTORY) playbooks/sandbox_up.yml
 
@@ -112,14 +132,25 @@ site-idempotent: $(OPS_STAMP) ## Run site.yml again and fail unless it changes n
 		echo 'site.yml is not idempotent: see the recap above'; exit 1; \
 	else echo 'site.yml second run: changed=0'; fi
 
-molecule: image ## Every role's molecule scenario (converge, idempotence, verify)
-	@set -e; for s in $(MOLECULE_SCENARIOS); do \
-		echo "=== molecule: $$s"; start=$$(date +%s); \
-		molecule test -s $$s; \
-		echo "=== molecule: $$s passed in $$(( $$(date +%s) - start ))s"; \
-	done
+site-check: $(OPS_STAMP) ## site.yml --check --diff against the running sandbox; fail unless it would change nothing
+	@mkdir -p $(SANDBOX_DIR)
+	set -o pipefail; $(ANSIBLE_PLAYBOOK) -i $(SANDBOX_INVENTORY) site.yml --check --diff | tee $(SANDBOX_DIR)/site-check.log
+	@if grep -qE 'changed=[1-9]|failed=[1-9]|unreachable=[1-9]' $(SANDBOX_DIR)/site-check.log; then \
+		echo 'site.yml --check would change something: see the recap above'; exit 1; \
+	else echo 'site.yml --check --diff: changed=0 failed=0'; fi
 
-$(addprefix molecule-,$(MOLECULE_SCENARIOS)): molecule-%: image ## One role's molecule scenario
+# Scenarios run MOLECULE_JOBS at a time, the longest first; each one's output
+# goes to $(MOLECULE_LOG_DIR)/<scenario>.log and is printed when it fails.
+MOLECULE_JOBS ?= 2
+MOLECULE_LOG_DIR := $(SANDBOX_DIR)/molecule
+MOLECULE_LONGEST := gandalf platform_images api slipway_package docker_node bind
+MOLECULE_ORDER := $(filter $(MOLECULE_LONGEST),$(MOLECULE_SCENARIOS)) $(filter-out $(MOLECULE_LONGEST),$(MOLECULE_SCENARIOS))
+
+molecule: test-image ## Every role's molecule scenario (converge, idempotence, verify), MOLECULE_JOBS at a time
+	@mkdir -p $(MOLECULE_LOG_DIR)
+	@printf '%s\n' $(MOLECULE_ORDER) | xargs -P $(MOLECULE_JOBS) -n 1 bash tests/molecule_scenario.sh $(MOLECULE_LOG_DIR)
+
+$(addprefix molecule-,$(MOLECULE_SCENARIOS)): molecule-%: test-image ## One role's molecule scenario
 	molecule test -s $*
 
 smoke: $(OPS_STAMP) ## Smoke tests against the running sandbox: playbooks, then pytest from outside
@@ -128,8 +159,12 @@ smoke: $(OPS_STAMP) ## Smoke tests against the running sandbox: playbooks, then 
 	done
 	$(VENV)/bin/pytest -p no:cacheprovider tests/smoke
 
+# The rootfs and platform images stay in the local engine between runs (by
+# recipe hash and the engine's build cache): an unchanged recipe is not built
+# again. SLIPWAY_TEST_KEEP_IMAGES=0 builds and removes everything.
+SLIPWAY_TEST_KEEP_IMAGES ?= 1
 test-platforms: host ## Platform images (base python nodejs static) and sample apps on the local Docker engine
-	$(VENV)/bin/pytest -p no:cacheprovider tests/platforms
+	SLIPWAY_TEST_KEEP_IMAGES=$(SLIPWAY_TEST_KEEP_IMAGES) $(VENV)/bin/pytest -p no:cacheprovider tests/platforms
 
 e2e: $(OPS_STAMP) ## End-to-end tests against the running sandbox: git push, routing, DNS, scaling, rollback
 	$(VENV)/bin/pytest -p no:cacheprovider -v tests/e2e
@@ -144,6 +179,6 @@ test-ansible: $(OPS_STAMP) ## Playbook tests without containers (inventory valid
 clean-sandbox: down ## Also forget the sandbox's credentials and image cache
 	rm -rf $(SANDBOX_DIR)
 
-ansible-checks: test-ansible lint-ansible test-platforms molecule ## Inventory checks, role contracts, linters, every molecule scenario
+images: test-platforms ## The platform images and sample apps on the local engine
 
-sandbox-test: down up site-idempotent smoke e2e ## A fresh sandbox: stand it up, re-run site.yml (changed=0), smoke-test it
+sandbox-test: down up site-idempotent site-check smoke e2e ## A fresh sandbox: up, site.yml again (changed=0), --check (changed=0), smoke, e2e

@@ -51,6 +51,12 @@ def main() -> int:
     parser.add_argument(
         "--keep", action="store_true", help="keep the running sandbox (no make down)"
     )
+    parser.add_argument(
+        "--max-ratio",
+        type=float,
+        default=0.3,
+        help="fail when the re-run takes more than this share of the fresh bring-up (default 0.3)",
+    )
     args = parser.parse_args()
     logs = ROOT / ".sandbox" / "bench"
     logs.mkdir(parents=True, exist_ok=True)
@@ -62,9 +68,13 @@ def main() -> int:
     print("slipway bench/cluster — the sandbox (4 containers) on this machine")
     print(f"make up (fresh containers + site.yml): {up_time:7.1f} s  {summary(up_hosts)}")
     print(f"site.yml again (converged cluster):    {rerun_time:7.1f} s  {summary(rerun_hosts)}")
-    print(f"re-run / fresh: {rerun_time / up_time:.2f}")
+    ratio = rerun_time / up_time
+    print(f"re-run / fresh: {ratio:.2f} (target at most {args.max_ratio:.2f})")
     if changed:
         print(f"NOT IDEMPOTENT: the re-run changed {changed} task(s); see {logs / 'rerun.log'}")
+        return 1
+    if ratio > args.max_ratio:
+        print(f"TOO SLOW: the re-run took {ratio:.2f} of the bring-up, over {args.max_ratio:.2f}")
         return 1
     return 0
 
