@@ -107,6 +107,8 @@ SCHEMA: dict[str, Key] = {
     "docker:unit-port": Key(int, 8888, check=_between(1024, 65535)),
     # Seconds a new unit has to answer (its port, or app.yaml's healthcheck).
     "docker:start-timeout": Key(int, 60, check=_between(5, 1800)),
+    # Seconds an old unit has to exit after SIGTERM before it is killed.
+    "docker:stop-timeout": Key(int, 10, check=_between(0, 600)),
     # The hipache route store; empty: apps are not routed.
     "hipache:redis-server": Key(str, "", check=_optional(_host_port)),
     "hipache:redis-password": Key(str, ""),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import secrets
@@ -120,6 +121,37 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_token_create(args: argparse.Namespace) -> int:
+    """Idempotently give a user a named token for automation, and print its value.
+
+    ``--current`` names a file (``-``: stdin) holding the value an earlier run
+    printed: while that is still the user's token of this name it is printed
+    again and nothing changes; otherwise the token is made anew (an old one of
+    that name stops working). ``--json`` prints ``{"name", "token", "changed"}``.
+    """
+    import json
+
+    from .core import tokens
+    from .core.context import prepare
+
+    cfg = _load(args.config)
+    ctx = prepare(open_store(cfg["database:url"], cfg["database:name"]), cfg)
+    current = ""
+    if args.current == "-":
+        current = sys.stdin.readline().strip()
+    elif args.current:
+        with contextlib.suppress(FileNotFoundError):
+            current = Path(args.current).read_text(encoding="utf-8").strip()
+    value, changed = tokens.ensure_named(
+        ctx, args.user.lower(), args.name, current, args.description
+    )
+    if args.json:
+        print(json.dumps({"name": args.name, "token": value, "changed": changed}))
+    else:
+        print(value)
+    return 0
+
+
 def cmd_resync_git(args: argparse.Namespace) -> int:
     """Make the git server hold exactly the users, keys and repositories the records describe."""
     from .core import gitserver
@@ -173,6 +205,17 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("email")
     admin.add_argument("--password-file", help="file holding the password; - or absent: stdin")
     admin.set_defaults(func=cmd_create_admin)
+    token = sub.add_parser(
+        "token-create", help="ensure a user's named token for automation, print it (idempotent)"
+    )
+    token.add_argument("--name", required=True, help="the token's name, e.g. automation")
+    token.add_argument("--user", required=True, help="the user the token acts as")
+    token.add_argument("--description", default="", help="what the token is for")
+    token.add_argument(
+        "--current", help="file with the value an earlier run printed (- for stdin); kept if valid"
+    )
+    token.add_argument("--json", action="store_true", help='print {"name", "token", "changed"}')
+    token.set_defaults(func=cmd_token_create)
     resync = sub.add_parser("resync-git", help="rebuild the git server from the records")
     resync.set_defaults(func=cmd_resync_git)
     build = sub.add_parser("build-platforms", help="build the images of platforms that lack one")

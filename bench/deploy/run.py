@@ -8,11 +8,16 @@
    (fresh, then after the same VERSION change). Ratios are slipway / plain docker.
 3. wrk through the router (Host header) and straight to the unit's published
    port: requests/s and p99, same run.
+4. An app whose process ignores SIGTERM, scaled to three web units, pushed
+   again: seconds until the router serves the new version on every answer,
+   and until the push returns (the old units are stopped side by side, each
+   after docker:stop-timeout), against the same app's first deploy.
 """
 
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import io
 import json
 import re
@@ -107,6 +112,56 @@ def plain_docker(node: str, ip: str, app_dir: Path, dockerfile: str, tag: str) -
     return time.monotonic() - start
 
 
+def wait_all_good(url: str, expected: str, host: str, in_a_row: int = 30) -> float:
+    """Seconds until ``in_a_row`` consecutive answers all carry ``expected``."""
+    start = time.monotonic()
+    good = 0
+    while good < in_a_row:
+        try:
+            answer = requests.get(url, headers={"Host": host}, timeout=5)
+            good = good + 1 if answer.status_code == 200 and expected in answer.text else 0
+        except requests.RequestException:
+            good = 0
+        if time.monotonic() - start > 600:
+            raise SystemExit(f"{url} never served only {expected!r}")
+    return time.monotonic() - start
+
+
+def stubborn_redeploy(dev, work_root: Path, app: str, team: str) -> dict[str, float]:
+    """First deploy of an app that ignores SIGTERM, then a redeploy at three web units."""
+    source = work_root / "stubborn-src"
+    shutil.copytree(APPS / "python", source)
+    code = (source / "app.py").read_text()
+    (source / "app.py").write_text(
+        "import signal\n\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n" + code
+    )
+    (source / "VERSION").write_text("s1\n")
+    host = f"{app}.{DOMAIN}"
+    dev.ok("app-create", app, "python", "-t", team)
+    work = dev.repo(source, app)
+    start = time.monotonic()
+    pushed = dev.push(work, app)
+    if pushed.code:
+        raise SystemExit(pushed.both)
+    wait_good(ROUTER_URL + "/", "version: s1", host)
+    first = time.monotonic() - start
+    dev.ok("unit-add", "2", "-a", app)
+    (work / "VERSION").write_text("s2\n")
+    dev.commit(work, "s2")
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        start = time.monotonic()
+        push = pool.submit(dev.push, work, app)
+        serving = wait_all_good(ROUTER_URL + "/", "version: s2", host)
+        pushed = push.result()
+        returned = time.monotonic() - start
+    if pushed.code:
+        raise SystemExit(pushed.both)
+    units = json.loads(dev.ok("--json", "app-info", "-a", app))["units"]
+    if len([u for u in units if u["ProcessName"] == "web"]) != 3:
+        raise SystemExit(f"expected three web units after the redeploy: {units}")
+    return {"first_s": first, "serving_s": serving, "returned_s": returned}
+
+
 def wrk(url: str, host: str | None, seconds: int, connections: int) -> dict[str, float]:
     cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url]
     if host:
@@ -189,12 +244,14 @@ def main() -> int:
         wrk(ROUTER_URL + "/", host, 2, args.connections)
         routed = wrk(ROUTER_URL + "/", host, args.duration, args.connections)
         direct = wrk(unit_url, None, args.duration, args.connections)
+        stubborn = stubborn_redeploy(dev, work_root, f"benchs{RUN}", team)
     finally:
         subprocess.run(["docker", "exec", "slipway-node1", "docker", "rm", "-f", "bench-plain"],
                        capture_output=True, check=False)  # fmt: skip
         subprocess.run(["docker", "exec", "slipway-node2", "docker", "rm", "-f", "bench-plain"],
                        capture_output=True, check=False)  # fmt: skip
         dev.slipway("app-remove", "-a", app, "-y")
+        dev.slipway("app-remove", "-a", f"benchs{RUN}", "-y")
         shutil.rmtree(work_root, ignore_errors=True)
 
     print("deploy benchmark (sample python app, sandbox)")
@@ -215,6 +272,13 @@ def main() -> int:
     print(
         f"  direct to unit: {direct['rps']:.0f} req/s, p99 {direct['p99_ms']:.2f} ms, "
         f"{direct['errors']} errors; router/direct throughput {routed['rps'] / direct['rps']:.2f}"
+    )
+    ratio = stubborn["serving_s"] / stubborn["first_s"]
+    print(
+        f"  SIGTERM-ignoring app: first deploy {stubborn['first_s']:.1f} s; "
+        f"redeploy at 3 web units serving {stubborn['serving_s']:.1f} s "
+        f"(ratio {ratio:.2f}, goal <= 1.30), "
+        f"push returned after {stubborn['returned_s']:.1f} s"
     )
     return 0
 

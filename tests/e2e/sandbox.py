@@ -121,7 +121,9 @@ class Developer:
 
 class Admin:
     def __init__(self) -> None:
-        self.headers = {"Authorization": f"bearer {credential('admin_token')}"}
+        # The named token `make up` saves never ends with logins (the admin
+        # login session does, after auth:max-simultaneous-sessions newer ones).
+        self.headers = {"Authorization": f"bearer {credential('automation_token')}"}
 
     def call(self, method: str, path: str, **kwargs) -> requests.Response:
         return requests.request(method, API_URL + path, headers=self.headers, timeout=60, **kwargs)
@@ -171,3 +173,27 @@ def resolve(name: str, kind: str = "A") -> list[str]:
         return sorted(r.to_text() for r in resolver.resolve(name, kind, lifetime=5))
     except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
         return []
+
+
+NODE_CONTAINERS = ("slipway-node1", "slipway-node2")
+
+
+def docker_on(node: str, *argv: str, stdin: str | None = None, timeout: float = 900) -> str:
+    """Run the docker CLI inside a sandbox node container, against that node's own engine.
+
+    The sandbox's nodes are containers on this machine running Docker inside
+    (`make up`), so `docker exec <node> docker ...` reaches exactly the engine
+    the provisioner builds and starts units on; bench/deploy does the same.
+    """
+    interactive = ["-i"] if stdin is not None else []
+    done = subprocess.run(
+        ["docker", "exec", *interactive, node, "docker", *argv],
+        input=stdin,
+        stdin=subprocess.DEVNULL if stdin is None else None,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert done.returncode == 0, f"docker {' '.join(argv)} on {node}: {done.stderr[-800:]}"
+    return done.stdout

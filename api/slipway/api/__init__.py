@@ -13,6 +13,7 @@ from ..store import Store, open_store
 from . import (
     apps,
     auth,
+    catalog,
     compat,
     deploys,
     env,
@@ -24,6 +25,7 @@ from . import (
     provision,
     quota,
     teams,
+    tokens,
     users,
 )
 from .versioning import SUPPORTED_TSURU, VersionPrefix
@@ -31,6 +33,7 @@ from .versioning import SUPPORTED_TSURU, VersionPrefix
 BLUEPRINTS = (
     health,
     users,
+    tokens,
     keys,
     teams,
     apps,
@@ -40,6 +43,7 @@ BLUEPRINTS = (
     platforms,
     quota,
     nodes,
+    catalog,
     compat,
 )
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, jsonify, request
 
 from ..core import apps, quota
 from ..core.context import Context
 from ..provision import deployer
 from . import bodies, streams
 from .auth import context, principal
+from .errors import BadRequest
 
 bp = Blueprint("apps", __name__)
 
@@ -63,6 +64,7 @@ def app_view(ctx: Context, doc: dict[str, Any]) -> dict[str, Any]:
         "release": {
             "version": (doc.get("release") or {}).get("version"),
             "image": (doc.get("release") or {}).get("image", ""),
+            "digest": (doc.get("release") or {}).get("digest", ""),
         },
     }
 
@@ -99,6 +101,54 @@ def list_apps() -> Response | tuple[str, int]:
 def info(name: str) -> Response:
     ctx = context()
     return jsonify(app_view(ctx, apps.accessible(ctx, principal(), name)))
+
+
+@bp.put("/apps/<name>")
+def update(name: str) -> Response:
+    """app-update: ``description``, ``plan``, ``pool``, ``teamOwner``, ``platform``.
+
+    Empty fields (the 1.x client sends every field) leave that property as it is.
+    """
+    data = bodies.fields()
+
+    def given(*keys: str) -> Any:
+        for key in keys:
+            value = data.get(key)
+            if isinstance(value, dict):
+                value = value.get("name")
+            if value not in (None, ""):
+                return value
+        return None
+
+    doc = apps.update(
+        context(),
+        principal(),
+        name,
+        description=given("description"),
+        plan=given("plan"),
+        pool=given("pool"),
+        team_owner=given("teamOwner", "teamowner"),
+        platform=given("platform"),
+    )
+    return streams.messages([f'App "{doc["name"]}" has been updated.'])
+
+
+@bp.post("/apps/<name>/team-owner")
+def set_team_owner(name: str) -> Response:
+    """The 2014 client's app-team-owner-set: the raw body is the team's name."""
+    if bodies.is_form():
+        team: Any = request.form.get("teamOwner") or request.form.get("team")
+    else:
+        try:
+            team = bodies.parsed()
+        except BadRequest:
+            team = request.get_data(as_text=True).strip()
+        if isinstance(team, dict):
+            team = team.get("teamOwner") or team.get("team")
+    if not isinstance(team, str) or not team.strip():
+        raise BadRequest("Name the team that will own the app (the body is its name).")
+    doc = apps.update(context(), principal(), name, team_owner=team.strip())
+    return jsonify(message=f'Team "{doc["teamowner"]}" now owns the app {doc["name"]}.')
 
 
 @bp.delete("/apps/<name>")

@@ -48,11 +48,17 @@ def parsed() -> Any:
     raise BadRequest("The body must be JSON or form-encoded.")
 
 
-def fields() -> dict[str, Any]:
-    """A JSON object or a form, merged over the query string; refuse anything else."""
+def fields(bare: str | None = None) -> dict[str, Any]:
+    """A JSON object or a form, merged over the query string; refuse anything else.
+
+    With ``bare``, a body that is one JSON number or string (the 2014 client's
+    ``unit-add`` sends ``1``) is the value of that field.
+    """
     body = parsed()
     if body is None:
         body = {}
+    if bare and isinstance(body, (int, str)) and not isinstance(body, bool):
+        body = {bare: body}
     if not isinstance(body, dict):
         raise BadRequest("The body must be a JSON object.")
     merged: dict[str, Any] = {key: request.args.get(key) for key in request.args}

@@ -7,6 +7,8 @@ instance route moves to the services blueprint when services arrive.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, jsonify, request
 
 from ..core import apps
@@ -19,6 +21,26 @@ bp = Blueprint("compat", __name__)
 def volumes() -> Response:
     principal()
     return jsonify([])
+
+
+@bp.get("/docker/node/apps/<app>/containers")
+def app_containers(app: str) -> Response:
+    """The 2014 client's app-info lists an app's containers here: its units."""
+    doc = apps.accessible(context(), principal(), app)
+    return jsonify([_container(doc, unit) for unit in doc.get("units", [])])
+
+
+def _container(doc: dict[str, Any], unit: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "ID": unit.get("id", ""),
+        "AppName": doc["name"],
+        "Type": doc.get("platform", ""),
+        "ProcessName": unit.get("process", ""),
+        "IP": unit.get("host", ""),
+        "HostAddr": unit.get("host", ""),
+        "HostPort": str(unit.get("port") or ""),
+        "Status": unit.get("status", ""),
+    }
 
 
 @bp.get("/services/instances")

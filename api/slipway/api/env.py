@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, Response, jsonify, request
 
 from ..core import apps, env
@@ -28,7 +30,17 @@ def _requested_names() -> list[str]:
 
 @bp.get("/apps/<name>/env")
 def get(name: str) -> Response:
-    return jsonify(env.get(context(), principal(), name, _requested_names()))
+    digests = bodies.flag({}, "digests")
+    return jsonify(env.get(context(), principal(), name, _requested_names(), digests=digests))
+
+
+@bp.post("/apps/<name>/env/digests")
+def digests(name: str) -> Response:
+    """JSON ``{"NAME": "candidate"}`` -> ``{"NAME": "hmac-sha256:..."}``; nothing is stored."""
+    body = bodies.parsed()
+    if not isinstance(body, dict):
+        raise BadRequest('Send the candidate values as a JSON object {"NAME": "value"}.')
+    return jsonify(env.digests(context(), principal(), name, body))
 
 
 @bp.post("/apps/<name>/env")
@@ -45,8 +57,7 @@ def set_values(name: str) -> Response:
     private = bodies.flag(flags, "private", "Private")
     restart = not bodies.flag(flags, "noRestart", "norestart", "NoRestart")
     names = env.set_values(context(), principal(), name, values, private=private, restart=restart)
-    lines = [f"---- Setting {len(names)} new environment variables ----"]
-    return streams.messages(lines + _restart(name, restart))
+    return _answer(name, f"---- Setting {len(names)} new environment variables ----", restart)
 
 
 @bp.delete("/apps/<name>/env")
@@ -54,20 +65,27 @@ def unset(name: str) -> Response:
     names = _requested_names()
     restart = not bodies.flag({}, "noRestart", "norestart", "NoRestart")
     removed = env.unset(context(), principal(), name, names, restart=restart)
-    lines = [f"---- Unsetting {len(removed)} environment variables ----"]
-    return streams.messages(lines + _restart(name, restart and bool(removed)))
+    heading = f"---- Unsetting {len(removed)} environment variables ----"
+    return _answer(name, heading, restart and bool(removed))
 
 
-def _restart(app: str, wanted: bool) -> list[str]:
-    """Restart the app's units so they see the change; the change is stored either way."""
-    if not wanted:
-        return ["No restart."]
+def _answer(app: str, heading: str, restart: bool) -> Response:
+    """The change is stored; stream the restart that lets the units see it, if any."""
+    if not restart:
+        return streams.messages([heading, "No restart."])
     ctx, who = context(), principal()
     if not any(u.get("status") == "started" for u in apps.get(ctx, app).get("units", [])):
-        return ["The app has no running units: the change applies when it starts."]
-    lines: list[str] = []
-    try:
-        deployer.restart(ctx, who, app, None, lines.append)
-    except DomainError as exc:
-        lines.append(f"The variables are set, but the restart failed: {exc.message}")
-    return lines
+        return streams.messages(
+            [heading, "The app has no running units: the change applies when it starts."]
+        )
+
+    def work(say: Callable[[str], None]) -> None:
+        say(heading)
+        try:
+            deployer.restart(ctx, who, app, None, say)
+        except DomainError as exc:
+            raise DomainError(
+                f"The variables are set, but the restart failed: {exc.message}"
+            ) from exc
+
+    return streams.progress(work)

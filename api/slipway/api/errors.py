@@ -1,4 +1,9 @@
-"""Every error leaves the API as JSON ``{"error": "..."}``; never a stack trace."""
+"""Every error leaves the API as one readable message; never a stack trace.
+
+Slipway's CLI, the Ansible modules and scripts get JSON ``{"error": "..."}``;
+tsuru clients, which print an error body as it is, get the bare message as
+text, as tsuru sends it (the rule: ``dialect.plain_errors``).
+"""
 
 from __future__ import annotations
 
@@ -9,14 +14,18 @@ from werkzeug.exceptions import HTTPException
 
 from ..core.errors import AuthenticationError, DomainError
 from ..store import StoreUnavailableError
+from . import dialect
 
 log = logging.getLogger("slipway.api")
 AUTH_CHALLENGE = 'Bearer realm="tsuru" scope="tsuru"'
 
 
 def error_response(status: int, message: str) -> Response:
-    response = jsonify(error=message)
-    response.status_code = status
+    if dialect.plain_errors():
+        response = Response(message + "\n", status=status, content_type="text/plain; charset=utf-8")
+    else:
+        response = jsonify(error=message)
+        response.status_code = status
     if status == 401:
         response.headers["WWW-Authenticate"] = AUTH_CHALLENGE
     return response

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, jsonify
 
 from ..core import nodes
@@ -14,6 +16,25 @@ bp = Blueprint("nodes", __name__)
 @bp.get("/docker/node")
 def list_nodes() -> Response:
     return jsonify(nodes.list_all(context(), principal()))
+
+
+@bp.get("/node")
+def list_nodes_1x() -> Response:
+    """The 1.x client's node-list (``/1.2/node``): ``{"nodes": [...], "machines": []}``."""
+    found = nodes.list_all(context(), principal())
+    return jsonify(nodes=[_node_1x(node) for node in found], machines=[])
+
+
+def _node_1x(node: dict[str, Any]) -> dict[str, Any]:
+    pool = node.get("pool") or ""
+    return {
+        "Address": node["address"],
+        "IaaSID": "",
+        "Metadata": {"pool": pool} if pool else {},
+        "Status": node.get("status", ""),
+        "Pool": pool,
+        "Provisioner": "swarm",
+    }
 
 
 @bp.post("/docker/node")

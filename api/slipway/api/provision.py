@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from ..core import apps, quota
 from ..core.errors import ValidationError
 from ..core.releases import ORIGINS
 from ..provision import deployer, names
@@ -61,7 +62,8 @@ def deploy(app: str) -> Response:
     return streams.progress(
         lambda say: deployer.deploy(
             ctx, who, app, say, source=source, image=image, origin=origin, commit=commit
-        )
+        ),
+        deploy=True,
     )
 
 
@@ -84,15 +86,16 @@ def rollback(app: str) -> Response:
 
 @bp.put("/apps/<app>/units")
 def add_units(app: str) -> Response:
-    ctx, who, data = context(), principal(), bodies.fields()
+    ctx, who, data = context(), principal(), bodies.fields(bare="units")
     count, process = _count(data), _process(data)
     deployer.check_change(ctx, who, app)
+    quota.check_units(apps.get(ctx, app), count)
     return streams.progress(lambda say: deployer.add_units(ctx, who, app, count, process, say))
 
 
 @bp.delete("/apps/<app>/units")
 def remove_units(app: str) -> Response:
-    ctx, who, data = context(), principal(), bodies.fields()
+    ctx, who, data = context(), principal(), bodies.fields(bare="units")
     count, process = _count(data), _process(data)
     deployer.check_change(ctx, who, app)
     return streams.progress(

@@ -22,6 +22,12 @@ def user_quota(email: str) -> Response:
     return jsonify(_view(quota.user_quota(context(), principal(), email)))
 
 
+@bp.get("/users/<email>/quota")
+def user_quota_1x(email: str) -> Response:
+    """The 1.x client's path for the same quota."""
+    return user_quota(email)
+
+
 @bp.put("/quota/<email>")
 def set_user_quota(email: str) -> Response:
     limit = bodies.fields().get("limit")

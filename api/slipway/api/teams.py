@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, jsonify
 
 from ..core import teams
-from . import bodies
+from . import bodies, dialect
+from .apps import app_view
 from .auth import context, principal
 
 bp = Blueprint("teams", __name__)
@@ -18,13 +21,34 @@ def create() -> tuple[Response, int]:
 
 @bp.get("/teams")
 def list_teams() -> Response | tuple[str, int]:
+    """Each team with its members; tsuru clients get names only (2014: a map of strings)."""
     found = teams.list_for(context(), principal())
-    return jsonify(found) if found else ("", 204)
+    if not found:
+        return "", 204
+    if dialect.tsuru_client():
+        return jsonify([{"name": team["name"]} for team in found])
+    return jsonify(found)
 
 
 @bp.get("/teams/<name>")
 def info(name: str) -> Response:
-    return jsonify(teams.info(context(), principal(), name))
+    """``{"name", "users"}``; the 1.x client's team-info gets users as objects, and the apps."""
+    ctx, who = context(), principal()
+    team = teams.info(ctx, who, name)
+    if not dialect.tsuru_1x():
+        return jsonify(team)
+    return jsonify(
+        name=team["name"],
+        tags=[],
+        users=[_member(email, team["name"]) for email in team["users"]],
+        pools=[],
+        apps=[app_view(ctx, doc) for doc in teams.apps_of(ctx, who, name)],
+    )
+
+
+def _member(email: str, team: str) -> dict[str, Any]:
+    role = {"name": "team-member", "contexttype": "team", "contextvalue": team}
+    return {"Email": email, "Roles": [role], "Permissions": []}
 
 
 @bp.delete("/teams/<name>")

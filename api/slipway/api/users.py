@@ -73,9 +73,11 @@ def remove() -> Response:
 
 @bp.get("/users/api-key")
 def api_key_info() -> Response:
-    return jsonify(users.api_key_info(context(), principal()))
+    """A bare JSON string, as tsuru's clients read it: a new key when there was none."""
+    return jsonify(users.show_api_key(context(), principal()))
 
 
 @bp.post("/users/api-key")
 def regenerate_api_key() -> Response:
-    return jsonify(api_key=users.regenerate_api_key(context(), principal()))
+    """A bare JSON string: the new key, shown once; the previous one stops working."""
+    return jsonify(users.regenerate_api_key(context(), principal()))

@@ -7,7 +7,13 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 _PREFIX = re.compile(r"^/1\.[0-6](?=/|$)")
+_SUFFIX = re.compile(r"/1\.[0-6]$")
 SUPPORTED_TSURU = "0.14"
+
+
+def prefixed(script_root: str) -> bool:
+    """Whether the request came in under a version prefix (the SCRIPT_NAME this middleware set)."""
+    return bool(_SUFFIX.search(script_root))
 
 
 class VersionPrefix:

@@ -6,7 +6,7 @@ from typing import Any
 
 from slipway.cli.commands import Commands
 from slipway.cli.context import Context
-from slipway.cli.errors import ApiError
+from slipway.cli.errors import EXIT_USAGE, ApiError, CliError
 from slipway.cli.http import path_segment
 from slipway.cli.output import limit_text
 
@@ -153,6 +153,34 @@ def app_remove(ctx: Context) -> None:
     ctx.out.done(f'App "{name}" has been removed!', app=name)
 
 
+UPDATE_FIELDS = (
+    ("description", "description"),
+    ("plan", "plan"),
+    ("pool", "pool"),
+    ("team_owner", "teamOwner"),
+    ("platform", "platform"),
+)
+
+
+def app_update(ctx: Context) -> None:
+    """Change an app's description, plan, pool, owner team or platform."""
+    name = ctx.app_name()
+    form = {
+        field: str(getattr(ctx.args, attr))
+        for attr, field in UPDATE_FIELDS
+        if getattr(ctx.args, attr) is not None
+    }
+    if not form:
+        raise CliError(
+            "nothing to change: give -d/--description, -p/--plan, -o/--pool,"
+            " -t/--team-owner or -l/--platform",
+            EXIT_USAGE,
+        )
+    for message in ctx.client.stream("PUT", app_path(name), form=form):
+        ctx.out.progress(message)
+    ctx.out.done(f'App "{name}" has been updated!', app=name, **form)
+
+
 def app_grant(ctx: Context) -> None:
     """Let a team use an app."""
     name, team = ctx.app_name(), ctx.args.team
@@ -178,6 +206,13 @@ def register(commands: Commands) -> None:
     commands.add("app-list", app_list, "list your apps")
     commands.add("app-info", app_info, "show an app's details and units", app=True)
     commands.add("app-remove", app_remove, "remove an app", app=True, confirm=True)
+
+    parser = commands.add("app-update", app_update, "change an app's settings", app=True)
+    parser.add_argument("-d", "--description", help="a new description")
+    parser.add_argument("-p", "--plan", help="the plan (see plan-list)")
+    parser.add_argument("-o", "--pool", help="the pool its units run in")
+    parser.add_argument("-t", "--team-owner", help="the team that owns it (gains access)")
+    parser.add_argument("-l", "--platform", help="the platform its next deploy builds on")
 
     parser = commands.add("app-grant", app_grant, "give a team access to an app", app=True)
     parser.add_argument("team")

@@ -16,16 +16,17 @@ from slipway.cli.stream import relay
 ARCHIVE_NAME = "archive.tar.gz"
 ARCHIVE_TYPE = "application/gzip"
 _SHOWN_LINKS = 5
+NANOSECONDS = 1_000_000_000
 
 
 def deploy_rows(deploys: list[dict[str, Any]]) -> list[list[str]]:
     rows = []
     for deploy in deploys:
         image = f"{deploy['Image']}{' (rollback available)' if deploy.get('CanRollback') else ''}"
-        duration = deploy.get("Duration")
+        duration = deploy.get("Duration")  # nanoseconds
         when = (
-            f"{deploy['Timestamp']} ({duration:.0f}s)"
-            if duration is not None
+            f"{deploy['Timestamp']} ({duration / NANOSECONDS:.0f}s)"
+            if isinstance(duration, (int, float))
             else deploy["Timestamp"]
         )
         rows.append(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
+import difflib
 import os
 import sys
 from collections.abc import Sequence
@@ -11,6 +13,7 @@ from types import ModuleType
 from slipway import __version__
 from slipway.cli import (
     apps,
+    catalog,
     cnames,
     deploys,
     env,
@@ -20,13 +23,14 @@ from slipway.cli import (
     quota,
     targets,
     teams,
+    tokens,
     units,
     users,
 )
 from slipway.cli.commands import Commands, Parser
 from slipway.cli.config import Config
 from slipway.cli.context import Context
-from slipway.cli.errors import EXIT_FAILURE, CliError
+from slipway.cli.errors import EXIT_FAILURE, EXIT_USAGE, CliError
 from slipway.cli.output import Output
 from slipway.cli.prompts import Prompter
 
@@ -35,6 +39,7 @@ from slipway.cli.prompts import Prompter
 COMMAND_MODULES: tuple[ModuleType, ...] = (
     targets,
     users,
+    tokens,
     teams,
     keys,
     apps,
@@ -45,6 +50,7 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     platforms,
     quota,
     nodes,
+    catalog,
 )
 
 DEBUG_ENV = "SLIPWAY_DEBUG"
@@ -56,7 +62,8 @@ def build_parser() -> Parser:
     parser = Parser(
         prog="slipway",
         description="Command line client for Slipway, a tsuru-style PaaS.",
-        epilog="Run 'slipway <command> --help' for a command's options.",
+        epilog="Run 'slipway help <command>' (or 'slipway <command> --help') for a command's "
+        "options.",
     )
     parser.add_argument("--version", action="version", version=f"slipway {__version__}")
     parser.add_argument(
@@ -68,8 +75,32 @@ def build_parser() -> Parser:
     commands = Commands(subparsers)
     for module in COMMAND_MODULES:
         module.register(commands)
+    helper = commands.add(
+        "help",
+        lambda ctx: _help(parser, subparsers, ctx),
+        "list the commands, or show one command's help",
+    )
+    helper.add_argument("topic", nargs="?", metavar="command", help="the command to explain")
     parser.command_names = tuple(commands.names)
     return parser
+
+
+def _help(parser: Parser, subparsers: argparse._SubParsersAction, ctx: Context) -> None:
+    """``slipway help [command]``: what ``--help`` prints; ``--json`` lists the commands."""
+    topic = ctx.args.topic
+    if topic is None:
+        listed = [{"command": a.dest, "summary": a.help} for a in subparsers._choices_actions]
+        ctx.out.data(listed, lambda _data: parser.print_help(ctx.out.stdout))
+        return
+    chosen = subparsers.choices.get(topic)
+    if chosen is None:
+        close = difflib.get_close_matches(topic, parser.command_names, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise CliError(f'unknown command "{topic}"{hint}: slipway help lists them', EXIT_USAGE)
+    ctx.out.data(
+        {"command": topic, "usage": chosen.format_usage().strip()},
+        lambda _data: chosen.print_help(ctx.out.stdout),
+    )
 
 
 def _one_line(message: str) -> str:

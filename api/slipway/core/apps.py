@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from ..store import DuplicateKeyError
-from . import gitserver, platforms, quota, schema, tokens, validation
+from . import catalog, gitserver, platforms, quota, schema, tokens, validation
 from .context import Context
 from .errors import Conflict, NotFound, PermissionDenied, ValidationError
 from .principal import APP, Principal, is_member, require_user
@@ -180,6 +180,55 @@ def revoke(ctx: Context, principal: Principal, name: str, team: Any) -> None:
     if updated is None:
         gitserver.repair(ctx, [name])
         raise Conflict("The app's teams changed meanwhile; try again.")
+
+
+def update(
+    ctx: Context,
+    principal: Principal,
+    name: str,
+    *,
+    description: Any = None,
+    plan: Any = None,
+    pool: Any = None,
+    team_owner: Any = None,
+    platform: Any = None,
+) -> dict[str, Any]:
+    """Change an app's description, plan, pool, owner team or platform (``None``: unchanged).
+
+    A new owner team must exist and, unless the user is an admin, count the
+    user as a member; it gains access to the app if it had none. A new
+    platform is used from the app's next deploy on.
+    """
+    require_user(principal)
+    doc = accessible(ctx, principal, name)
+    changes: dict[str, Any] = {}
+    if description is not None:
+        changes["description"] = validation.description(description)
+    if plan not in (None, ""):
+        changes["plan"] = catalog.plan(plan)
+    if pool not in (None, "") or (pool == "" and doc.get("pool")):
+        changes["pool"] = catalog.pool(ctx, pool)
+    if platform not in (None, ""):
+        changes["platform"] = platforms.usable(ctx, platform)
+    team = None
+    if team_owner not in (None, ""):
+        team = validation.team_name(team_owner)
+        if ctx.store.get(schema.TEAMS, team) is None:
+            raise NotFound(f"Team {team} not found.")
+        if not principal.is_admin and not is_member(principal, team):
+            raise PermissionDenied(f"You are not a member of the team {team}.")
+        changes["teamowner"] = team
+    if not changes:
+        raise ValidationError(
+            "Nothing to change: give a description, plan, pool, teamOwner or platform."
+        )
+    if team is not None and team not in doc.get("teams", []):
+        grant(ctx, principal, name, team)
+    updated = ctx.store.update_one(schema.APPS, {"_id": name}, {"$set": changes})
+    if updated is None:
+        raise NotFound(f"App {name} not found.")
+    log.info("app %s updated by %s: %s", name, principal.name, ", ".join(sorted(changes)))
+    return updated
 
 
 def issue_token(ctx: Context, principal: Principal, name: str) -> str:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from .errors import PermissionDenied
 
 USER, API_KEY, APP = "user", "api-key", "app"
+# A named token (token-create): acts as the user who made it, never a login session.
+TOKEN = "token"
 
 
 @dataclass(frozen=True)
@@ -20,7 +22,7 @@ class Principal:
 
     @property
     def is_user(self) -> bool:
-        return self.kind in (USER, API_KEY)
+        return self.kind in (USER, API_KEY, TOKEN)
 
     @property
     def name(self) -> str:

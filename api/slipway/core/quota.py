@@ -81,9 +81,25 @@ def release_app(ctx: Context, email: str) -> None:
     )
 
 
+def units_in_use(app: dict[str, Any]) -> int:
+    """An app's units count against its quota, whatever their state (stopped ones too)."""
+    return len(app.get("units") or [])
+
+
 def app_quota(app: dict[str, Any]) -> dict[str, int]:
-    quota = app.get("quota", {"limit": UNLIMITED, "inuse": 0})
-    return {"InUse": quota["inuse"], "Limit": quota["limit"]}
+    limit = (app.get("quota") or {}).get("limit", UNLIMITED)
+    return {"InUse": units_in_use(app), "Limit": limit}
+
+
+def check_units(app: dict[str, Any], count: int) -> None:
+    """Refuse adding ``count`` units when the app's unit quota has no room for them."""
+    limit = app_quota(app)["Limit"]
+    used = units_in_use(app)
+    if limit != UNLIMITED and used + count > limit:
+        raise QuotaExceeded(
+            f"Quota exceeded: app {app['_id']} may have at most {limit} unit(s) "
+            f"and has {used}; {count} more would be {used + count}."
+        )
 
 
 def set_app_limit(ctx: Context, principal: Principal, app: str, limit: Any) -> dict[str, int]:
@@ -91,5 +107,11 @@ def set_app_limit(ctx: Context, principal: Principal, app: str, limit: Any) -> d
     doc = ctx.store.get(schema.APPS, app)
     if doc is None:
         raise NotFound(f"App {app} not found.")
-    found = _set_limit(ctx, schema.APPS, doc, limit)
-    return {"InUse": found["inuse"], "Limit": found["limit"]}
+    new = _limit(limit)
+    used = units_in_use(doc)
+    if new != UNLIMITED and new < used:
+        raise ValidationError(f"New limit is lesser than the current allocated value ({used}).")
+    found = ctx.store.update_one(schema.APPS, {"_id": app}, {"$set": {"quota.limit": new}})
+    if found is None:
+        raise NotFound(f"App {app} not found.")
+    return app_quota(found)

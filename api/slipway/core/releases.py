@@ -11,20 +11,49 @@ release that reuses an older release's image and environment.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
+import re
+import secrets
 from typing import Any
 
 from . import schema
 from .apps import accessible, get
 from .apps import list_for as apps_list_for
 from .context import Context
-from .errors import NotFound, ValidationError
+from .errors import DomainError, NotFound, ValidationError
 from .principal import APP, Principal
 
 ORIGINS = frozenset({"git", "app-deploy", "image", "rollback"})
 RUNNING, SUCCEEDED, FAILED = "running", "succeeded", "failed"
 DEFAULT_KEEP = 10
 MAX_LOG_CHUNKS = 5000
+NANOSECONDS = 1_000_000_000
+_OBJECT_ID = re.compile(r"[0-9a-f]{24}")
+_LEGACY_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def new_id(ctx: Context) -> str:
+    """A deploy id shaped like a MongoDB ObjectId (24 hex digits: seconds, then random).
+
+    tsuru 1.x clients decode a deploy's ``ID`` as an ObjectId. Deploys recorded
+    before this shape (32 hex digits) are shown by their first 24 digits, which
+    :func:`find_deploy` resolves too.
+    """
+    return f"{int(ctx.now().timestamp()) & 0xFFFFFFFF:08x}{secrets.token_hex(8)}"
+
+
+def public_id(deploy_id: str) -> str:
+    return deploy_id[:24] if _LEGACY_ID.fullmatch(deploy_id) else deploy_id
+
+
+def find_deploy(ctx: Context, deploy_id: str) -> dict[str, Any] | None:
+    """The deploy with this id, or with a legacy id this one is the public form of."""
+    found = ctx.store.get(schema.DEPLOYS, deploy_id)
+    if found is not None or not _OBJECT_ID.fullmatch(deploy_id):
+        return found
+    for doc in ctx.store.find(schema.DEPLOYS):
+        if _LEGACY_ID.fullmatch(doc["_id"]) and doc["_id"].startswith(deploy_id):
+            return doc
+    return None
 
 
 def image_name(registry: str, app: str, version: int) -> str:
@@ -41,8 +70,13 @@ def begin(
     registry: str = "",
     commit: str = "",
     image: str | None = None,
+    digest: str = "",
 ) -> dict[str, Any]:
-    """Open a deploy record with the app's next version; ``image`` reuses an existing image."""
+    """Open a deploy record with the app's next version; ``image`` reuses an existing image.
+
+    ``digest`` is the source's content digest (``archive.source_digest``), kept
+    in the release so clients deploy only when their source changed.
+    """
     accessible(ctx, principal, app)
     if origin not in ORIGINS:
         raise ValidationError(f"invalid deploy origin {origin!r}")
@@ -51,12 +85,13 @@ def begin(
         raise NotFound(f"App {app} not found.")
     version = counted["release_counter"]
     doc = {
-        "_id": uuid.uuid4().hex,
+        "_id": new_id(ctx),
         "app": app,
         "version": version,
         "image": image or image_name(registry, app, version),
         "origin": origin,
         "commit": commit,
+        "digest": digest,
         "user": principal.name,
         "status": RUNNING,
         "started": ctx.timestamp(),
@@ -89,8 +124,13 @@ def finish(
     env: dict[str, Any] | None = None,
     processes: dict[str, str] | None = None,
     keep: int = DEFAULT_KEEP,
+    image_command: bool = False,
 ) -> list[str]:
-    """Close a deploy; on success make it current and return the images to delete."""
+    """Close a deploy; on success make it current and return the images to delete.
+
+    ``image_command``: the units run the image's own ENTRYPOINT/CMD, and
+    ``processes`` only describes it (an image Slipway did not build).
+    """
     deploy = ctx.store.get(schema.DEPLOYS, deploy_id)
     if deploy is None or deploy["status"] != RUNNING:
         raise ValidationError("this deploy is not running")
@@ -104,10 +144,16 @@ def finish(
     if status == SUCCEEDED:
         done["env"] = env if env is not None else get(ctx, deploy["app"]).get("env", {})
         done["processes"] = processes or {}
+        done["image_command"] = image_command
     ctx.store.update_one(schema.DEPLOYS, {"_id": deploy_id}, {"$set": done})
     if status == FAILED:
         return []
-    release = {"version": deploy["version"], "image": deploy["image"], "deploy": deploy_id}
+    release = {
+        "version": deploy["version"],
+        "image": deploy["image"],
+        "deploy": deploy_id,
+        "digest": deploy.get("digest", ""),
+    }
     app = ctx.store.update_one(
         schema.APPS,
         {"_id": deploy["app"]},
@@ -127,19 +173,24 @@ def finish(
 
 
 def view(deploy: dict[str, Any], app: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A deploy as clients see it: no environment values, rollback only to kept images."""
+    """A deploy as clients see it: no environment values, rollback only to kept images.
+
+    ``Duration`` is in nanoseconds (tsuru's ``time.Duration``), ``ID`` 24 hex digits.
+    """
     kept = set(app.get("images", [])) if app else set()
+    seconds = deploy.get("duration")
     return {
-        "ID": deploy["_id"],
+        "ID": public_id(deploy["_id"]),
         "App": deploy["app"],
         "Version": deploy["version"],
         "Image": deploy["image"],
         "Origin": deploy["origin"],
         "Commit": deploy.get("commit", ""),
+        "Digest": deploy.get("digest", ""),
         "User": deploy.get("user", ""),
         "Status": deploy["status"],
         "Timestamp": deploy["started"],
-        "Duration": deploy.get("duration"),
+        "Duration": round(seconds * NANOSECONDS) if seconds is not None else None,
         "Error": deploy.get("error", ""),
         "CanRollback": deploy["status"] == SUCCEEDED and deploy["image"] in kept,
     }
@@ -165,7 +216,7 @@ def list_for(
 
 
 def get_deploy(ctx: Context, principal: Principal, deploy_id: str) -> dict[str, Any]:
-    deploy = ctx.store.get(schema.DEPLOYS, deploy_id)
+    deploy = find_deploy(ctx, deploy_id)
     if deploy is None:
         raise NotFound("Deploy not found.")
     app = accessible(ctx, principal, deploy["app"])
@@ -195,3 +246,26 @@ def rollback_source(
             "choose one of the last releases."
         )
     return found[0]
+
+
+def built_with(ctx: Context, principal: Principal, app: str, image: str) -> dict[str, Any] | None:
+    """The succeeded release that recorded processes for ``image``, for an image deploy.
+
+    Images Slipway builds have no CMD: what they run is the Procfile recorded
+    with the release that built them. The app's own releases come first, then
+    those of other apps the principal may reach; None when no release did.
+    """
+    found = ctx.store.find(
+        schema.DEPLOYS, {"image": image, "status": SUCCEEDED}, sort=[("finished", -1)]
+    )
+    found.sort(key=lambda deploy: deploy["app"] != app)
+    for deploy in found:
+        if not any((deploy.get("processes") or {}).values()):
+            continue
+        if deploy["app"] != app:
+            try:
+                accessible(ctx, principal, deploy["app"])
+            except DomainError:
+                continue
+        return deploy
+    return None

@@ -51,6 +51,12 @@ def info(ctx: Context, principal: Principal, name: str) -> dict[str, Any]:
     return _view(_member_team(ctx, principal, name))
 
 
+def apps_of(ctx: Context, principal: Principal, name: str) -> list[dict[str, Any]]:
+    """The apps the team ``name`` has access to (its members only)."""
+    _member_team(ctx, principal, name)
+    return ctx.store.find(schema.APPS, {"teams": name}, sort=[("_id", 1)])
+
+
 def remove(ctx: Context, principal: Principal, name: str) -> None:
     _member_team(ctx, principal, name)
     if name == ctx.admin_team:

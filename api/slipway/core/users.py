@@ -88,6 +88,22 @@ def api_key_info(ctx: Context, principal: Principal) -> dict[str, Any]:
     return tokens.api_key_info(ctx, require_user(principal))
 
 
+def show_api_key(ctx: Context, principal: Principal) -> str:
+    """tsuru's token-show: a user without an API key gets one, shown this once.
+
+    Only a digest of a key is stored, so an existing key cannot be shown again:
+    the answer then says so and how to get a new one.
+    """
+    email = require_user(principal)
+    found = tokens.api_key_info(ctx, email)
+    if not found["exists"]:
+        return tokens.issue_api_key(ctx, email)
+    return (
+        f"(hidden: the key made {found['created']} is stored as a digest only; "
+        "POST /users/api-key (token-regenerate) replaces it with a new one, shown once)"
+    )
+
+
 def regenerate_api_key(ctx: Context, principal: Principal) -> str:
     """A new API key for scripts (shown once); the previous one stops working."""
     return tokens.issue_api_key(ctx, require_user(principal))

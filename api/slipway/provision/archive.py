@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import posixpath
 import tarfile
@@ -23,6 +24,7 @@ class AppSource:
     members: list[tuple[tarfile.TarInfo, bytes | None]] = field(default_factory=list)
     processes: dict[str, str] | None = None
     manifest: Manifest = field(default_factory=Manifest)
+    digest: str = ""
 
 
 def _clean_name(name: str) -> str | None:
@@ -88,7 +90,31 @@ def read(data: bytes) -> AppSource:
         if name in texts:
             source.manifest = parse_manifest(_text(texts[name], name), name)
             break
+    source.digest = source_digest(source.members)
     return source
+
+
+def source_digest(members: list[tuple[tarfile.TarInfo, bytes | None]]) -> str:
+    """``sha256:<hex>`` of the app's content, whatever the tar's order, owners and times.
+
+    One line per file (``f``, path, ``x`` or ``-`` for the executable bit, the
+    SHA-256 of its bytes) and per symbolic link (``l``, path, target), fields
+    separated by NUL, sorted by path; directories are implied by their files.
+    The same files packed twice give the same digest, so a client can tell
+    whether the current release was built from them (docs/deploys.md).
+    """
+    lines = []
+    for info, content in members:
+        path = info.name.removeprefix(f"{APP_DIR}/")
+        if info.isfile():
+            executable = "x" if info.mode & 0o111 else "-"
+            lines.append(f"f\0{path}\0{executable}\0{hashlib.sha256(content or b'').hexdigest()}")
+        elif info.issym():
+            lines.append(f"l\0{path}\0{info.linkname}")
+    total = hashlib.sha256()
+    for line in sorted(lines):
+        total.update(line.encode("utf-8", "surrogateescape") + b"\n")
+    return f"sha256:{total.hexdigest()}"
 
 
 def _text(content: bytes, name: str) -> str:

@@ -15,9 +15,10 @@ import json
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from ..core import apps, releases, schema
+from ..core import apps, quota, releases, schema
 from ..core.context import Context
 from ..core.errors import Conflict, DomainError, NotFound, Unavailable, ValidationError
 from ..core.manifest import Healthcheck, Manifest, routed_process
@@ -33,6 +34,8 @@ Log = Callable[[str], None]
 log = logging.getLogger(__name__)
 
 LOCK_STALE_SECONDS = 3600
+# Units stopped at the same time (each waits up to docker:stop-timeout).
+MAX_PARALLEL_STOPS = 16
 DEFAULT_WEB_LABEL = "io.slipway.default-web"
 
 
@@ -49,6 +52,12 @@ class Release:
     processes: dict[str, str]
     manifest: Manifest
     env: dict[str, Any]
+    # The units run the image's own ENTRYPOINT/CMD; ``processes`` only shows it.
+    image_command: bool = False
+
+    def command(self, process: str) -> str:
+        """What a unit of ``process`` runs; empty: the image's own command."""
+        return "" if self.image_command else self.processes[process]
 
 
 # --- the app lock -----------------------------------------------------------------
@@ -113,6 +122,7 @@ def current_release(doc: dict[str, Any]) -> Release:
         processes=dict(doc.get("processes") or {}),
         manifest=_manifest_from(doc.get("manifest")),
         env=doc.get("env", {}),
+        image_command=bool(doc.get("image_command")),
     )
 
 
@@ -173,7 +183,7 @@ class Rollout:
                         process=process,
                         version=self.release.version,
                         image=self.release.image,
-                        process_command=self.release.processes[process],
+                        process_command=self.release.command(process),
                         hooks=self.release.manifest.restart,
                         env=unit_env(self.ctx, self.app, process, self.release.env),
                         port=self.ctx.config["docker:unit-port"],
@@ -222,9 +232,8 @@ class Rollout:
             )
 
     def abort(self) -> None:
-        for unit in self.started:
-            with contextlib.suppress(Exception):
-                remove_units(self.ctx, [unit])
+        with contextlib.suppress(Exception):
+            remove_units(self.ctx, self.started)
         self.started = []
 
 
@@ -245,14 +254,43 @@ def route(ctx: Context, app: str, new: list[dict[str, Any]], old: list[dict[str,
         routing.drain(ctx)
 
 
-def remove_units(ctx: Context, gone: list[dict[str, Any]]) -> None:
-    for unit in gone:
+def _on_nodes(
+    ctx: Context, chosen: list[dict[str, Any]], action: Callable[[Any, dict[str, Any]], None]
+) -> list[BaseException | None]:
+    """Run ``action(engine, unit)`` for every unit at once, one engine client per unit.
+
+    Stopping a unit waits up to ``docker:stop-timeout`` for it to exit, so units
+    stop side by side, not one after another. Nodes are looked up here, before
+    the threads start; the answer is each unit's exception, or None.
+    """
+    placed = []
+    for unit in chosen:
         try:
-            node = engines.get(ctx, unit["node"])
-        except Unavailable:
-            continue
-        with contextlib.suppress(Exception), engines.connected(ctx, node) as engine:
-            units.destroy(engine, unit)
+            placed.append((engines.get(ctx, unit["node"]), unit))
+        except Unavailable as exc:
+            placed.append((exc, unit))
+
+    def one(item: tuple[Node | Unavailable, dict[str, Any]]) -> BaseException | None:
+        node, unit = item
+        if isinstance(node, Unavailable):
+            return node
+        try:
+            with engines.connected(ctx, node) as engine:
+                action(engine, unit)
+        except Exception as exc:
+            return exc
+        return None
+
+    if len(placed) <= 1:
+        return [one(item) for item in placed]
+    with ThreadPoolExecutor(max_workers=min(len(placed), MAX_PARALLEL_STOPS)) as pool:
+        return list(pool.map(one, placed))
+
+
+def remove_units(ctx: Context, gone: list[dict[str, Any]]) -> None:
+    """Stop and remove ``gone`` on their nodes, all at once; units already gone are fine."""
+    timeout = ctx.config["docker:stop-timeout"]
+    _on_nodes(ctx, gone, lambda engine, unit: units.destroy(engine, unit, timeout=timeout))
 
 
 def _routed_units(unit_docs: list[dict[str, Any]], routed: str | None) -> list[dict[str, Any]]:
@@ -296,6 +334,7 @@ def replace(
         kept + started,
         processes=release.processes,
         manifest=_manifest_doc(release.manifest),
+        image_command=release.image_command,
     )
     return started
 
@@ -399,7 +438,14 @@ def deploy(
     with locked(ctx, app, principal, "deploy"):
         doc = apps.get(ctx, app)
         record = releases.begin(
-            ctx, principal, app, origin, registry=registry(ctx), commit=commit, image=image
+            ctx,
+            principal,
+            app,
+            origin,
+            registry=registry(ctx),
+            commit=commit,
+            image=image,
+            digest=source.digest if source is not None else "",
         )
         version, tag = record["version"], record["image"]
 
@@ -411,13 +457,14 @@ def deploy(
             logged(
                 f"---> Deploying {app} v{version} ({origin}{' ' + commit[:12] if commit else ''})"
             )
+            own_command = False
             if source is not None:
                 processes = _build(ctx, doc, source, tag, logged)
                 manifest = source.manifest
             else:
-                processes, manifest = {"web": ""}, Manifest()
+                processes, manifest, own_command = _image_release(ctx, principal, app, tag, logged)
             env = apps.get(ctx, app).get("env", {})
-            release = Release(version, tag, processes, manifest, env)
+            release = Release(version, tag, processes, manifest, env, own_command)
             replace(ctx, app, release, logged)
         except (ImageError, UnitError) as exc:
             _failed(ctx, record["_id"], str(exc))
@@ -434,11 +481,45 @@ def deploy(
             env=env,
             processes=processes,
             keep=ctx.config["docker:image-history-size"],
+            image_command=own_command,
         )
         _remember_manifest(ctx, app, record["_id"], manifest)
         forget_images(ctx, stale, say)
         say(f"---> v{version} is serving at http://{apps.address(ctx, app)}")
         return version
+
+
+def _image_release(
+    ctx: Context, principal: Principal, app: str, image: str, say: Log
+) -> tuple[dict[str, str], Manifest, bool]:
+    """Processes, manifest and whether the image's own command runs, for an image deploy.
+
+    An image a release built runs that release's Procfile, hooks and
+    healthcheck (Slipway's images have no CMD). Any other image runs its own
+    ENTRYPOINT and CMD, recorded as the web process so app-info shows it.
+    """
+    built = releases.built_with(ctx, principal, app, image)
+    if built is not None:
+        say(f"---> {image} was built by {built['app']} v{built['version']}: using its Procfile")
+        return (
+            dict(built["processes"]),
+            _manifest_from(built.get("manifest")),
+            bool(built.get("image_command")),
+        )
+    node = engines.require_nodes(ctx)[0]
+    with engines.connected(ctx, node) as engine:
+        images.ensure(engine, image, say)
+        found = images.config(engine, image)
+    if found.command:
+        say(f"---> {image} runs its own command: {found.command}")
+        return {"web": found.command}, Manifest(), True
+    default = found.labels.get(DEFAULT_WEB_LABEL, "")
+    if default:
+        return {"web": default}, Manifest(), False
+    raise DeployFailed(
+        f"Image {image} has no command (no CMD or ENTRYPOINT) and no release recorded a "
+        "Procfile for it: give the image a CMD, or deploy the app's source."
+    )
 
 
 def _remember_manifest(ctx: Context, app: str, deploy_id: str, manifest: Manifest) -> None:
@@ -476,7 +557,9 @@ def rollback(
     """A new release running an older release's image, processes and env."""
     with locked(ctx, app, principal, "rollback"):
         source = releases.rollback_source(ctx, principal, app, version=version, image=image)
-        record = releases.begin(ctx, principal, app, "rollback", image=source["image"])
+        record = releases.begin(
+            ctx, principal, app, "rollback", image=source["image"], digest=source.get("digest", "")
+        )
 
         def logged(line: str) -> None:
             releases.log(ctx, record["_id"], line + "\n")
@@ -492,6 +575,7 @@ def rollback(
                 source.get("processes") or {"web": ""},
                 manifest,
                 env,
+                bool(source.get("image_command")),
             )
             replace(ctx, app, release, logged)
             ctx.store.update_one(schema.APPS, {"_id": app}, {"$set": {"env": env}})
@@ -507,6 +591,7 @@ def rollback(
             env=env,
             processes=release.processes,
             keep=ctx.config["docker:image-history-size"],
+            image_command=release.image_command,
         )
         _remember_manifest(ctx, app, record["_id"], manifest)
         say(f"---> v{record['version']} (the image of v{source['version']}) is serving")
@@ -562,9 +647,7 @@ def add_units(
 
 
 def _check_unit_quota(ctx: Context, doc: dict[str, Any], count: int) -> None:
-    limit = ctx.config["quota:units-per-app"]
-    if limit >= 0 and len(doc.get("units", [])) + count > limit:
-        raise ValidationError(f"App {doc['_id']} may have at most {limit} units.")
+    quota.check_units(doc, count)
 
 
 def remove_units_of(
@@ -599,12 +682,22 @@ def stop(ctx: Context, principal: Principal, app: str, process: str | None, say:
         chosen = [u for u in doc.get("units", []) if only in (None, u["process"])]
         routed = routed_process(doc["processes"]) if doc.get("processes") else None
         route(ctx, app, [], _routed_units([u for u in chosen if u["status"] == "started"], routed))
-        for unit in chosen:
-            with engines.connected(ctx, engines.get(ctx, unit["node"])) as engine:
-                units.stop(engine, unit)
-            unit["status"] = str(UnitState.STOPPED)
-            say(f"---> Unit {unit['id']} ({unit['process']}) stopped")
+        timeout = ctx.config["docker:stop-timeout"]
+        results = _on_nodes(
+            ctx, chosen, lambda engine, unit: units.stop(engine, unit, timeout=timeout)
+        )
+        failed = None
+        for unit, error in zip(chosen, results, strict=True):
+            if error is None:
+                unit["status"] = str(UnitState.STOPPED)
+                say(f"---> Unit {unit['id']} ({unit['process']}) stopped")
+            else:
+                failed = failed or error
         _save_units(ctx, app, doc.get("units", []))
+        if isinstance(failed, DomainError):
+            raise failed
+        if failed is not None:
+            raise DeployFailed(f"cannot stop every unit: {failed}")
 
 
 def start(ctx: Context, principal: Principal, app: str, process: str | None, say: Log) -> None:
@@ -652,6 +745,10 @@ def destroy_app(ctx: Context, principal: Principal, app: str) -> dict[str, Any]:
             if updater is not None and updater.manages(name):
                 with contextlib.suppress(Exception):
                     updater.delete(name)
+        if router is not None and doc.get("units"):
+            # Routers keep a route for their cache time: let it lapse before the
+            # units go, so the app's names answer 404 and never 502 once removed.
+            routing.drain(ctx)
         remove_units(ctx, doc.get("units", []))
         if doc.get("images"):
             forget_images(ctx, list(doc["images"]), lambda _line: None)

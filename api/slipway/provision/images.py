@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import shlex
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 
 import docker
 import requests
@@ -64,6 +66,40 @@ def labels(engine: docker.DockerClient, tag: str) -> dict[str, str]:
         return dict(engine.images.get(tag).labels or {})
     except (APIError, DockerException, requests.RequestException) as exc:
         raise ImageError(f"inspect {tag}: {exc}") from None
+
+
+@dataclass(frozen=True)
+class ImageConfig:
+    """What an image runs when a container gives no command, and its labels."""
+
+    entrypoint: tuple[str, ...] = ()
+    cmd: tuple[str, ...] = ()
+    labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def command(self) -> str:
+        """ENTRYPOINT then CMD as one shell-quoted line; empty when the image has neither."""
+        return shlex.join(self.entrypoint + self.cmd)
+
+
+def _words(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):  # an old engine's shell-form string
+        return (value,) if value else ()
+    return tuple(str(word) for word in value) if isinstance(value, list) else ()
+
+
+def config(engine: docker.DockerClient, tag: str) -> ImageConfig:
+    """Inspect ``tag`` (present on the node) for its ENTRYPOINT, CMD and labels."""
+    try:
+        attrs = engine.images.get(tag).attrs
+    except (APIError, DockerException, requests.RequestException) as exc:
+        raise ImageError(f"inspect {tag}: {exc}") from None
+    found = attrs.get("Config") or {}
+    return ImageConfig(
+        entrypoint=_words(found.get("Entrypoint")),
+        cmd=_words(found.get("Cmd")),
+        labels=dict(found.get("Labels") or {}),
+    )
 
 
 def remove(engine: docker.DockerClient, tag: str) -> None:

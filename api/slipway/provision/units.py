@@ -23,6 +23,7 @@ APP_USER = "application"
 LABEL_APP = "io.slipway.app"
 LABEL_PROCESS = "io.slipway.process"
 LABEL_VERSION = "io.slipway.version"
+# Seconds a unit has to exit after SIGTERM (the default of docker:stop-timeout).
 STOP_SECONDS = 10
 
 
@@ -97,8 +98,13 @@ def create(
     env: dict[str, str],
     port: int,
 ) -> dict[str, Any]:
-    """Start a unit and return its record (state ``starting``)."""
+    """Start a unit and return its record (state ``starting``).
+
+    An empty ``process_command`` runs the image's own ENTRYPOINT and CMD in its
+    own WORKDIR (an image Slipway did not build).
+    """
     name = container_name(app, process)
+    where = {"working_dir": APP_DIR} if process_command else {}
     try:
         container = engine.containers.run(
             image,
@@ -106,10 +112,13 @@ def create(
             name=name,
             detach=True,
             environment=env,
-            working_dir=APP_DIR,
+            **where,
             ports={f"{port}/tcp": None},
             labels={LABEL_APP: app, LABEL_PROCESS: process, LABEL_VERSION: str(version)},
             restart_policy={"Name": "unless-stopped"},
+            # An init as PID 1 reaps zombies and forwards signals: the process gets
+            # SIGTERM with its default action even when it installs no handler.
+            init=True,
         )
         container.reload()
         bindings = container.attrs["NetworkSettings"]["Ports"].get(f"{port}/tcp") or []
@@ -245,7 +254,12 @@ def run_once(
     """Run a hook in a throw-away container of ``image`` (``restart:before``)."""
     try:
         container = engine.containers.run(
-            image, ["/bin/sh", "-c", hook], detach=True, environment=env, working_dir=APP_DIR
+            image,
+            ["/bin/sh", "-c", hook],
+            detach=True,
+            environment=env,
+            working_dir=APP_DIR,
+            init=True,
         )
         status = container.wait(timeout=600)
         output = container.logs().decode("utf-8", "replace")
@@ -258,9 +272,10 @@ def run_once(
         raise UnitError(f"hook {shlex.quote(hook)} failed (status {status.get('StatusCode')})")
 
 
-def stop(engine: docker.DockerClient, unit: dict[str, Any]) -> None:
+def stop(engine: docker.DockerClient, unit: dict[str, Any], *, timeout: int = STOP_SECONDS) -> None:
+    """SIGTERM the unit, and SIGKILL it after ``timeout`` seconds (``docker:stop-timeout``)."""
     with contextlib.suppress(NotFound):
-        engine.containers.get(unit["container"]).stop(timeout=STOP_SECONDS)
+        engine.containers.get(unit["container"]).stop(timeout=timeout)
 
 
 def start(engine: docker.DockerClient, unit: dict[str, Any]) -> dict[str, Any]:
@@ -272,13 +287,15 @@ def start(engine: docker.DockerClient, unit: dict[str, Any]) -> dict[str, Any]:
     return {**unit, "port": int(port[0]["HostPort"]) if port else unit["port"]}
 
 
-def destroy(engine: docker.DockerClient, unit: dict[str, Any]) -> None:
-    """Stop and remove a unit; one that is gone already is fine."""
+def destroy(
+    engine: docker.DockerClient, unit: dict[str, Any], *, timeout: int = STOP_SECONDS
+) -> None:
+    """Stop (``timeout`` as in ``stop``) and remove a unit; one that is gone already is fine."""
     try:
         container = engine.containers.get(unit["container"])
     except NotFound:
         return
     with contextlib.suppress(APIError, NotFound):
-        container.stop(timeout=STOP_SECONDS)
+        container.stop(timeout=timeout)
     with contextlib.suppress(NotFound):
         container.remove(force=True)

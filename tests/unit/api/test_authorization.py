@@ -41,6 +41,11 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/users/api-key"): Route(SELF),
     ("POST", "/users/api-key"): Route(SELF),
     ("GET", "/users/keys"): Route(SELF),
+    ("POST", "/tokens"): Route(SELF, body={"token_id": "automation"}),
+    ("GET", "/tokens"): Route(SELF),
+    ("GET", "/tokens/<name>"): Route(OWNED, {"name": "owner-ci"}),
+    ("PUT", "/tokens/<name>"): Route(OWNED, {"name": "owner-ci"}, {"description": "CI"}),
+    ("DELETE", "/tokens/<name>"): Route(OWNED, {"name": "owner-ci"}),
     ("POST", "/users/keys"): Route(SELF, body={"name": "laptop", "key": ssh_key()}),
     ("DELETE", "/users/keys"): Route(SELF, body={"name": "admin-key"}),
     ("DELETE", "/users/keys/<name>"): Route(SELF, {"name": "admin-key"}),
@@ -62,9 +67,17 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/apps/<name>/tokens"): Route(OWNED, {"name": "web"}),
     ("DELETE", "/apps/<name>/tokens"): Route(OWNED, {"name": "web"}),
     ("GET", "/apps/<name>/quota"): Route(OWNED, {"name": "web"}),
+    ("PUT", "/apps/<name>"): Route(OWNED, {"name": "web"}, {"description": "the site"}),
+    ("POST", "/apps/<name>/team-owner"): Route(OWNED, {"name": "web"}, {"teamOwner": "admin"}),
+    ("GET", "/docker/node/apps/<app>/containers"): Route(OWNED, {"app": "web"}),
+    ("GET", "/users/<email>/quota"): Route(OWNED, {"email": "owner@b.com"}),
+    ("GET", "/plans"): Route(SELF),
+    ("GET", "/pools"): Route(SELF),
+    ("GET", "/routers"): Route(SELF),
     ("GET", "/apps/<name>/env"): Route(OWNED, {"name": "web"}),
     ("POST", "/apps/<name>/env"): Route(OWNED, {"name": "web"}, {"A": "1"}),
     ("DELETE", "/apps/<name>/env"): Route(OWNED, {"name": "web"}, ["A"]),
+    ("POST", "/apps/<name>/env/digests"): Route(OWNED, {"name": "web"}, {"A": "1"}),
     ("POST", "/apps/<app>/deploy"): Route(OWNED, {"app": "web"}, {"image": "x/app:v1"}),
     ("POST", "/apps/<app>/deploy/rollback"): Route(OWNED, {"app": "web"}, {"version": 1}),
     ("PUT", "/apps/<app>/units"): Route(OWNED, {"app": "web"}, {"units": 1}),
@@ -91,6 +104,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     # refused by the reachability check (tests/unit/api/test_nodes.py adds real engines).
     ("POST", "/docker/node"): Route(ADMIN, body={"address": "tcp://127.0.0.1:1"}),
     ("GET", "/docker/node"): Route(ADMIN),
+    ("GET", "/node"): Route(ADMIN),
     ("DELETE", "/docker/node/<node_id>"): Route(ADMIN, {"node_id": "127.0.0.1:2"}),
 }
 
@@ -107,6 +121,7 @@ def _world(tmp_path) -> tuple[ApiDriver, dict[str, dict[str, str]]]:
     api.ok(client.post("/platforms", json={"name": "static"}, headers=api.admin))
     api.app("web", owner, team="devs")
     api.ok(client.put("/apps/web/teams/qa", headers=owner))
+    api.ok(client.post("/tokens", json={"token_id": "owner-ci"}, headers=owner))
     body = {"name": "admin-key", "key": ssh_key("admin")}
     api.ok(client.post("/users/keys", json=body, headers=api.admin))
     # A registered docker node (loopback port 2: listing finds it unreachable at once).

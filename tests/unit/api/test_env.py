@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 from ..conftest import ApiDriver
 
 
 def messages(response) -> list[str]:
-    return [json.loads(line)["Message"] for line in response.get_data(as_text=True).splitlines()]
+    """The lines of a plain-text progress stream (what Slipway's CLI and scripts get)."""
+    return response.get_data(as_text=True).splitlines()
 
 
 def test_set_get_unset(api: ApiDriver) -> None:
@@ -16,8 +15,9 @@ def test_set_get_unset(api: ApiDriver) -> None:
     api.app("web", owner)
     response = api.client.post("/apps/web/env", json={"DB": "x", "MODE": "prod"}, headers=owner)
     assert response.status_code == 200
-    assert response.mimetype == "application/x-json-stream"
-    assert messages(response)[0] == "---- Setting 2 new environment variables ----\n"
+    assert response.mimetype == "text/plain"
+    assert messages(response)[0] == "---- Setting 2 new environment variables ----"
+    assert messages(response)[-1] == "OK"
     secret = api.client.post("/apps/web/env?private=1", json={"KEY": "s3cret"}, headers=owner)
     assert secret.status_code == 200
     env = api.client.get("/apps/web/env", headers=owner).json

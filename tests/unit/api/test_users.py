@@ -182,11 +182,14 @@ def test_oldest_sessions_are_purged(tmp_path) -> None:
 
 def test_api_key_is_a_credential_shown_once(api: ApiDriver) -> None:
     headers = api.user("a@b.com")
-    assert api.client.get("/users/api-key", headers=headers).json["exists"] is False
-    key = api.client.post("/users/api-key", headers=headers).json["api_key"]
-    assert api.client.get("/users/api-key", headers=headers).json["exists"] is True
+    first = api.client.get("/users/api-key", headers=headers).json
+    assert api.client.get("/users/info", headers=bearer(first)).json["email"] == "a@b.com"
+    hidden = api.client.get("/users/api-key", headers=headers).json
+    assert first not in hidden and "hidden" in hidden
+    key = api.client.post("/users/api-key", headers=headers).json
+    assert api.client.get("/users/info", headers=bearer(first)).status_code == 401
     assert api.client.get("/users/info", headers=bearer(key)).json["email"] == "a@b.com"
-    newer = api.client.post("/users/api-key", headers=headers).json["api_key"]
+    newer = api.client.post("/users/api-key", headers=headers).json
     assert api.client.get("/users/info", headers=bearer(key)).status_code == 401
     assert api.client.get("/users/info", headers=bearer(newer)).status_code == 200
 

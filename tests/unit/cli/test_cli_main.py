@@ -125,3 +125,32 @@ def test_python_dash_m_entry_point(tmp_path):
         "Error: no target set: run slipway target-add <label> <url> --set-current,"
         " or set SLIPWAY_TARGET\n"
     )
+
+
+def test_help_lists_every_command(cli):
+    result = cli("help")
+    assert result.code == 0 and result.err == ""
+    assert result.out == build_parser().format_help()
+    for command in ("app-deploy", "token-create", "help"):
+        assert command in result.out
+    listed = json.loads(cli("help", "--json").out)
+    assert {"command": "token-list", "summary": "list named tokens"} in listed
+    assert {entry["command"] for entry in listed} == set(build_parser().command_names)
+
+
+def test_help_for_one_command_is_its_help(cli, capsys):
+    result = cli("help", "app-deploy")
+    assert result.code == 0 and result.err == ""
+    assert result.out.startswith("usage: slipway app-deploy")
+    assert "--image" in result.out
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["app-deploy", "--help"])
+    assert capsys.readouterr().out == result.out
+
+
+def test_help_for_an_unknown_command_is_a_usage_error(cli):
+    result = cli("help", "app-lis")
+    assert result.code == 2 and result.out == ""
+    assert result.err == (
+        'Error: unknown command "app-lis" (did you mean app-list?): slipway help lists them\n'
+    )

@@ -82,3 +82,16 @@ def test_dockerfile_runs_the_deploy_script_then_the_build_hooks() -> None:
     hook = 'RUN ["/bin/sh", "-c", "make assets"]'
     assert lines.index("RUN /opt/slipway/deploy") < lines.index("USER application")
     assert lines.index("USER application") < lines.index(hook)
+
+
+def test_source_digest_is_about_content_not_packing() -> None:
+    files = {"./Procfile": "web: run\n", "./run.sh": "echo hi\n", "./a/b.txt": "b"}
+    first = archive.read(_tar(files)).digest
+    assert first.startswith("sha256:") and len(first) == len("sha256:") + 64
+    reordered = dict(reversed(list(files.items())))
+    assert archive.read(_tar(reordered, gz=False)).digest == first
+    assert archive.read(_tar({**files, "./a/b.txt": "c"})).digest != first
+    renamed = {k.replace("b.txt", "c.txt"): v for k, v in files.items()}
+    assert archive.read(_tar(renamed)).digest != first
+    with_link = archive.read(_tar(files, links={"./latest": "a/b.txt"})).digest
+    assert with_link != first
