@@ -48,12 +48,16 @@ def test_the_readme_lists_the_commands_this_test_runs():
 
 @pytest.fixture
 def hello_absent(tmp_path: Path):
-    """No app `hello` and no /tmp/hello before and after (the README's names)."""
+    """No app `hello`, admin key `laptop` or /tmp/hello before and after (README names)."""
     admin_token = (CREDENTIALS / "automation_token").read_text().strip()
     headers = {"Authorization": f"bearer {admin_token}"}
 
     def remove() -> None:
         requests.delete(f"{API_URL}/apps/hello", headers=headers, timeout=120)
+        # The README adds the admin's key "laptop": the token acts as the admin.
+        requests.delete(
+            f"{API_URL}/users/keys", headers=headers, json={"name": "laptop"}, timeout=30
+        )
         shutil.rmtree("/tmp/hello", ignore_errors=True)
 
     remove()
@@ -78,6 +82,8 @@ def test_readme_quickstart_as_written(tmp_path: Path, hello_absent):
         HOME=str(home),
         NO_PROXY="127.0.0.1,localhost",
         no_proxy="127.0.0.1,localhost",
+        # ssh finds ~ from the password database, not HOME: name the config.
+        GIT_SSH_COMMAND=f"ssh -F {home / '.ssh/config'} -i {home / '.ssh/id_ed25519'}",
         GIT_AUTHOR_NAME="Quick Start",
         GIT_AUTHOR_EMAIL="quickstart@example.org",
         GIT_COMMITTER_NAME="Quick Start",
