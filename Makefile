@@ -22,7 +22,7 @@ COLLECTION_DIR := collections/ansible_collections/slipway/paas
 # `make test` runs these tiers in order and ends with each one's seconds;
 # `make test-fast` runs the first three (no containers).
 TEST_FAST_TIERS := lint unit components
-TEST_TIERS := $(TEST_FAST_TIERS) images molecule sandbox-test
+TEST_TIERS := $(TEST_FAST_TIERS) collection images molecule sandbox-test
 
 .PHONY: help venv lint lint-python test-packages components test test-fast bench-api bench-router bench-deploy bench-cluster dev clean
 
@@ -44,10 +44,12 @@ lint-python: $(STAMP) ## ruff over the Python code
 	$(VENV)/bin/ruff check $(PYTHON_DIRS)
 	$(VENV)/bin/ruff format --check $(PYTHON_DIRS)
 
-unit: $(OPS_STAMP) test-packages ## Unit tests: core, store, API, CLI and modules against a live API, daemons, playbook checks, collection sanity
+unit: $(OPS_STAMP) test-packages ## Unit tests: core, store contract, API, CLI against a live API, daemons, playbook checks
 	$(VENV)/bin/pytest tests/unit
-	$(VENV)/bin/pytest -p no:cacheprovider $(COLLECTION_DIR)/tests/unit tests/ansible_modules
 	$(MAKE) --no-print-directory test-ansible
+
+collection: $(OPS_STAMP) ## slipway.paas: ansible-test sanity, module unit tests, every module against a live API
+	$(VENV)/bin/pytest -p no:cacheprovider tests/ansible/test_collection_sanity.py $(COLLECTION_DIR)/tests/unit tests/ansible_modules
 
 test-packages: ## Install the Debian components the tests run, when missing (needs root)
 	@missing=$$(for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -60,7 +62,7 @@ test-packages: ## Install the Debian components the tests run, when missing (nee
 components: $(STAMP) test-packages ## Router, DNS updates and git server against real nginx, Redis, bind, sshd
 	$(VENV)/bin/pytest -p no:cacheprovider $(COMPONENT_SUITES)
 
-test: ## Everything CI runs, tier by tier (lint, unit, components, images, molecule, sandbox); ends with each tier's seconds
+test: ## Everything CI runs, tier by tier (lint, unit, components, collection, images, molecule, sandbox); ends with each tier's seconds
 	@MAKE="$(MAKE)" bash tests/tiers.sh $(TEST_TIERS)
 
 test-fast: ## The inner loop: lint, unit and component tests, no containers (a few minutes)
@@ -90,7 +92,7 @@ SANDBOX_INVENTORY ?= inventories/sandbox
 SANDBOX_DIR := .sandbox
 # Every role with a molecule scenario under molecule/<role>/.
 MOLECULE_SCENARIOS := $(sort $(patsubst molecule/%/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
-OPS_TARGETS := unit host image test-image up down site site-idempotent site-check images sandbox-test molecule $(addprefix molecule-,$(MOLECULE_SCENARIOS)) \
+OPS_TARGETS := unit collection host image test-image up down site site-idempotent site-check images sandbox-test molecule $(addprefix molecule-,$(MOLECULE_SCENARIOS)) \
 	lint-ansible test-ansible test-platforms smoke e2e bench-deploy bench-cluster clean-sandbox
 
 .PHONY: ops-venv $(OPS_TARGETS)
@@ -173,8 +175,8 @@ lint-ansible: $(OPS_STAMP) ## yamllint + ansible-lint (production profile)
 	yamllint --strict .
 	ansible-lint
 
-test-ansible: $(OPS_STAMP) ## Playbook tests without containers (inventory validation)
-	$(VENV)/bin/pytest -p no:cacheprovider tests/ansible
+test-ansible: $(OPS_STAMP) ## Playbook tests without containers (inventory validation, role contracts)
+	$(VENV)/bin/pytest -p no:cacheprovider --ignore=tests/ansible/test_collection_sanity.py tests/ansible
 
 clean-sandbox: down ## Also forget the sandbox's credentials and image cache
 	rm -rf $(SANDBOX_DIR)
