@@ -145,8 +145,9 @@ site-check: $(OPS_STAMP) ## site.yml --check --diff against the running sandbox;
 # goes to $(MOLECULE_LOG_DIR)/<scenario>.log and is printed when it fails.
 MOLECULE_JOBS ?= 2
 MOLECULE_LOG_DIR := $(SANDBOX_DIR)/molecule
-MOLECULE_LONGEST := gandalf platform_images api slipway_package docker_node bind
-MOLECULE_ORDER := $(filter $(MOLECULE_LONGEST),$(MOLECULE_SCENARIOS)) $(filter-out $(MOLECULE_LONGEST),$(MOLECULE_SCENARIOS))
+MOLECULE_LONGEST := gandalf platform_images api docker_node slipway_package bind redis hipache common
+MOLECULE_ORDER := $(foreach s,$(MOLECULE_LONGEST),$(filter $(s),$(MOLECULE_SCENARIOS))) \
+	$(filter-out $(MOLECULE_LONGEST),$(MOLECULE_SCENARIOS))
 
 molecule: test-image ## Every role's molecule scenario (converge, idempotence, verify), MOLECULE_JOBS at a time
 	@mkdir -p $(MOLECULE_LOG_DIR)
